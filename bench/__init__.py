@@ -1,0 +1,1 @@
+"""Renkei bench package."""

@@ -1,0 +1,1 @@
+"""Renkei client package."""

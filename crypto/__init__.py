@@ -1,0 +1,1 @@
+"""Renkei crypto package."""
