@@ -60,7 +60,9 @@ class TLP(enum.Enum):
         for member in cls:
             if member.value == t:
                 return member
-        raise LabelError(f"unknown TLP {text!r}: expected one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED")
+        raise LabelError(
+            f"unknown TLP {text!r}: expected one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED"
+        )
 
 
 _TLP_ORDER = [TLP.CLEAR, TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT, TLP.RED]
@@ -129,7 +131,9 @@ class Policy:
                     raise PolicyError(f"level #{i + 1} must be an object")
                 key = _req_str(lv, "key")
                 if not _KEY_RE.match(key):
-                    raise PolicyError(f"level key {key!r} must be upper-case letters, digits, _ or -")
+                    raise PolicyError(
+                        f"level key {key!r} must be upper-case letters, digits, _ or -"
+                    )
                 for colour in ("banner_bg", "banner_fg"):
                     if not _COLOUR_RE.match(str(lv.get(colour, ""))):
                         raise PolicyError(f"level {key}: {colour} must be a colour like #1a7f37")
@@ -146,7 +150,9 @@ class Policy:
                     raise PolicyError("each compartment must be an object")
                 key = _req_str(c, "key")
                 if not _KEY_RE.match(key):
-                    raise PolicyError(f"compartment key {key!r} must be upper-case letters, digits, _ or -")
+                    raise PolicyError(
+                        f"compartment key {key!r} must be upper-case letters, digits, _ or -"
+                    )
                 comps.append(Compartment(key, _req_str(c, "name_en"), _req_str(c, "name_ja")))
             if len({c.key for c in comps}) != len(comps):
                 raise PolicyError("policy compartments must have distinct keys")
@@ -360,11 +366,10 @@ def dominates(policy: Policy, a: Label, b: Label) -> bool:
         return False
     if a.tlp.rank < b.tlp.rank:
         return False
-    if b.releasable_to is not None and (
-        a.releasable_to is None or not a.releasable_to <= b.releasable_to
-    ):
-        return False
-    return True
+    # Fewer organisations named is more restrictive.
+    return b.releasable_to is None or (
+        a.releasable_to is not None and a.releasable_to <= b.releasable_to
+    )
 
 
 def least_upper_bound(policy: Policy, labels: Iterable[Label]) -> Label | None:

@@ -1,0 +1,64 @@
+"""Request authentication with the device's request key (never its content key).
+
+The signed string binds method, path with query, a digest of the body, a timestamp and a
+nonce; the server refuses stale timestamps and nonces it has seen. Headers:
+``X-Renkei-Device``, ``X-Renkei-Time`` (ms), ``X-Renkei-Nonce``, ``X-Renkei-Signature``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from crypto import primitives as p
+from crypto.encoding import b64d, b64e, canonical
+from crypto.errors import AuthenticationFailed, EncodingError
+from crypto.identity import DeviceKeys
+
+H_DEVICE = "X-Renkei-Device"
+H_TIME = "X-Renkei-Time"
+H_NONCE = "X-Renkei-Nonce"
+H_SIG = "X-Renkei-Signature"
+
+
+def _message(device: str, method: str, path: str, body: bytes, ts: int, nonce: str) -> bytes:
+    return canonical({"d": device, "m": method.upper(), "p": path,
+                      "b": b64e(p.hash32(body)), "t": ts, "n": nonce})
+
+
+def sign_request(keys: DeviceKeys, method: str, path: str, body: bytes, ts_ms: int,
+                 nonce: str | None = None) -> dict[str, str]:
+    n = nonce or b64e(p.random_bytes(16))
+    dev = keys.device_id
+    sig = p.sign(keys.auth_key, p.CTX_REQUEST, _message(dev, method, path, body, ts_ms, n))
+    return {H_DEVICE: dev, H_TIME: str(ts_ms), H_NONCE: n, H_SIG: b64e(sig)}
+
+
+def parse_auth_headers(headers: Mapping[str, str]) -> tuple[str, int, str, bytes]:
+    """(device id, timestamp ms, nonce, signature), or :class:`EncodingError`."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    try:
+        dev = lower[H_DEVICE.lower()]
+        ts = int(lower[H_TIME.lower()])
+        nonce = lower[H_NONCE.lower()]
+        sig = b64d(lower[H_SIG.lower()], size=p.SIG_BYTES)
+    except (KeyError, ValueError) as exc:
+        raise EncodingError("missing or malformed authentication headers") from exc
+    if not 8 <= len(nonce) <= 64 or len(dev) > 64:
+        raise EncodingError("malformed authentication headers")
+    return dev, ts, nonce, sig
+
+
+def verify_request(auth_pk: bytes, device: str, method: str, path: str, body: bytes, ts_ms: int,
+                   nonce: str, signature: bytes) -> None:
+    p.verify(auth_pk, p.CTX_REQUEST, _message(device, method, path, body, ts_ms, nonce),
+             signature)
+
+
+def sign_challenge(keys: DeviceKeys, challenge: bytes) -> bytes:
+    return p.sign(keys.auth_key, p.CTX_CHALLENGE, challenge)
+
+
+def verify_challenge(auth_pk: bytes, challenge: bytes, signature: bytes) -> None:
+    if not challenge:
+        raise AuthenticationFailed()
+    p.verify(auth_pk, p.CTX_CHALLENGE, challenge, signature)
