@@ -1,0 +1,215 @@
+"""Opening and creating the SQLCipher vault, and the transaction helper.
+
+The vault is one SQLCipher 4 database keyed with a raw 32-byte key. Creating never overwrites
+and opening never creates: a missing file, an existing file or a wrong key is an error and the
+file on disk is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import stat
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+from store import migrations
+from store.errors import InvalidData, StoreError, VaultExists, VaultNotFound, VaultWriteError, WrongKey
+
+__all__ = [
+    "Connection",
+    "KEY_SIZE",
+    "create_vault",
+    "open_vault",
+    "close_vault",
+    "transaction",
+    "checkpoint",
+    "vault_files",
+]
+
+# sqlcipher3 ships no type information; this alias documents what the functions expect.
+Connection = Any
+
+KEY_SIZE = 32
+_BUSY_TIMEOUT_S = 10.0
+_CACHE_KIB = 32 * 1024
+_savepoints = itertools.count(1)
+
+
+def vault_files(path: str | os.PathLike[str]) -> list[Path]:
+    """The database file and its WAL/shared-memory companions that exist right now."""
+    p = Path(path)
+    return [f for f in (p, Path(f"{p}-wal"), Path(f"{p}-shm")) if f.exists()]
+
+
+def create_vault(
+    path: str | os.PathLike[str], key: bytes, *, check_same_thread: bool = True
+) -> Connection:
+    """Create a new vault at ``path`` keyed with ``key``; refuses if anything is there."""
+    _check_key(key)
+    p = Path(path)
+    for companion in (Path(f"{p}-wal"), Path(f"{p}-shm"), Path(f"{p}-journal")):
+        if companion.exists():
+            raise VaultExists(f"a vault journal already exists at {companion}; nothing was changed")
+    try:
+        # O_EXCL makes "refuse if it exists" race-free, and the file is 0600 from the start.
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise VaultExists(f"a vault already exists at {p}; it is never overwritten") from None
+    except OSError as exc:
+        raise VaultWriteError(f"cannot create the vault at {p}: {exc.strerror}") from exc
+    os.close(fd)
+    try:
+        return _connect(p, key, check_same_thread)
+    except BaseException:
+        # The file is ours (O_EXCL) and holds nothing yet: remove it so a retry can succeed.
+        for f in (p, Path(f"{p}-wal"), Path(f"{p}-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                f.unlink()
+        raise
+
+
+def open_vault(
+    path: str | os.PathLike[str], key: bytes, *, check_same_thread: bool = True
+) -> Connection:
+    """Open an existing vault and bring its schema up to date.
+
+    Raises :class:`VaultNotFound` if there is no file and :class:`WrongKey` if ``key`` does not
+    open it; neither case writes anything.
+    """
+    _check_key(key)
+    p = Path(path)
+    if not p.is_file():
+        raise VaultNotFound(f"no vault exists at {p}; a new one is never created automatically")
+    return _connect(p, key, check_same_thread)
+
+
+def close_vault(conn: Connection) -> None:
+    """Checkpoint the WAL into the main file and close."""
+    try:
+        if not conn.in_transaction:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlcipher.Error:
+        pass  # closing must not fail because a reader still holds the WAL
+    conn.close()
+
+
+def checkpoint(conn: Connection, mode: str = "TRUNCATE") -> tuple[int, int, int]:
+    """Run a WAL checkpoint; returns SQLite's (busy, log pages, checkpointed pages)."""
+    if mode not in ("PASSIVE", "FULL", "RESTART", "TRUNCATE"):
+        raise InvalidData(f"unknown checkpoint mode {mode!r}")
+    row = conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+@contextlib.contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any exception.
+
+    Nested use becomes a savepoint, so store functions that need atomicity can use it and
+    callers can still wrap several of them (items + sync cursor) in one outer transaction.
+    """
+    if conn.in_transaction:
+        name = f"renkei_sp_{next(_savepoints)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            with contextlib.suppress(sqlcipher.Error):
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            conn.execute(f"RELEASE {name}")
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlcipher.Error as exc:
+        raise VaultWriteError(f"the vault cannot start a write: {exc}") from exc
+    try:
+        yield conn
+    except sqlcipher.Error as exc:
+        _rollback(conn)
+        raise VaultWriteError(f"the vault write was undone: {exc}") from exc
+    except BaseException:
+        _rollback(conn)
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlcipher.Error as exc:
+        _rollback(conn)
+        raise VaultWriteError(f"the vault write could not be committed: {exc}") from exc
+
+
+def _rollback(conn: Connection) -> None:
+    if conn.in_transaction:
+        with contextlib.suppress(sqlcipher.Error):
+            conn.execute("ROLLBACK")
+
+
+def _check_key(key: bytes) -> None:
+    if not isinstance(key, bytes | bytearray) or len(key) != KEY_SIZE:
+        raise InvalidData(f"a vault key must be exactly {KEY_SIZE} bytes")
+
+
+def _connect(path: Path, key: bytes, check_same_thread: bool) -> Connection:
+    # mode=rw: SQLite itself refuses to create a file, closing the race with a deleted vault.
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=rw"
+    try:
+        conn = sqlcipher.connect(
+            uri,
+            uri=True,
+            isolation_level=None,
+            timeout=_BUSY_TIMEOUT_S,
+            check_same_thread=check_same_thread,
+        )
+    except sqlcipher.Error as exc:
+        raise StoreError(f"the vault at {path} cannot be opened: {exc}") from exc
+    try:
+        _key_and_verify(conn, key)
+        _configure(conn)
+        migrations.migrate(conn)
+        # After the first write, so the -wal/-shm companions exist and are covered too.
+        _tighten_modes(path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _key_and_verify(conn: Connection, key: bytes) -> None:
+    # SQLCipher otherwise prints decryption failures to stderr, which a CLI user would see.
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    # Must precede the key so key material lives only in locked, wiped memory.
+    conn.execute("PRAGMA cipher_memory_security = ON")
+    conn.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
+    # SQLCipher accepts any key in PRAGMA key; only the first read of page 1 tells.
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    except sqlcipher.DatabaseError as exc:
+        raise WrongKey() from exc
+
+
+def _configure(conn: Connection) -> None:
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise StoreError(f"the vault could not switch to WAL journaling (got {mode!r})")
+    # FULL in WAL mode: a commit survives power loss, so an acknowledged outbox entry or
+    # a cursor advance is never lost behind the data it covers.
+    conn.execute("PRAGMA synchronous = FULL")
+
+
+def _tighten_modes(path: Path) -> None:
+    for f in vault_files(path):
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_IMODE(f.stat().st_mode) != 0o600:
+                os.chmod(f, 0o600)
