@@ -70,12 +70,12 @@ class KeyDelivery:
 
 def seal_epoch_key(ek: EpochKey, sender: DeviceKeys,
                    recipients: Iterable[Certificate]) -> list[KeyDelivery]:
-    """Deliveries of ``ek`` to each recipient device (the caller computed the exact set)."""
-    if ek.sender != sender.device_id:
-        raise ValueError("epoch key was not created by this device")
+    """Deliveries of ``ek`` to each recipient device (the caller computed the exact set).
+
+    The header names the delivering device (which signs it), not necessarily the creator."""
     eph_sk, eph_pk = p.x25519_keypair()
     header = canonical({"v": 1, "room": ek.room, "label": ek.label, "epoch": ek.epoch,
-                        "sender": ek.sender, "created": ek.created, "eph": b64e(eph_pk),
+                        "sender": sender.device_id, "created": ek.created, "eph": b64e(eph_pk),
                         "commit": b64e(ek.commitment)})
     sig = p.sign(sender.sign_key, p.CTX_KEYBATCH, header)
     out = []
