@@ -1,9 +1,9 @@
-"""Value types shared by the intel formats, and the STIX 2.1 / TLP marking vocabulary.
+"""Value types shared by the intel formats, with their STIX patterns; strict JSON parsing.
 
 Reports, briefs, advisories, STIX and KEV all speak about the same things: typed indicators
-(observables), CVE and ATT&CK ids, labels, bilingual pick-lists. They live here so every
-format validates them the same way. STIX export and import are in ``intel.stix_export`` and
-``intel.stix_import``.
+(STIX cyber observables), CVE and ATT&CK ids, labels, bilingual pick-lists. They live here so
+every format validates them the same way. STIX bundles are written by ``intel.stix_export``
+(TLP 2.0 marking-definitions, ids) and read by ``intel.stix_import`` (TLP dialects).
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import enum
 import ipaddress
 import json
 import re
-import uuid
 from collections.abc import Mapping
-from typing import Annotated, Any, Self
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -23,13 +25,17 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     ValidationError,
     WithJsonSchema,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from intel.errors import FormatError, LabelError
-from intel.markings import TLP, TLP2_EXTENSION_ID, TLP2_STIX_IDS, Label
+from intel.markings import Label
 
 __all__ = [
     "Bilingual",
@@ -38,38 +44,45 @@ __all__ = [
     "CveId",
     "TechniqueId",
     "CweId",
+    "check_cve",
+    "check_technique",
+    "check_cwe",
     "LabelText",
     "normalise_indicator",
     "indicator_from_pattern",
     "problems_from_validation_error",
     "load_json",
     "to_json_text",
-    "TLP1_STIX_IDS",
-    "OPENCTI_TLP_IDS",
-    "tlp_for_marking_ref",
-    "tlp_from_marking_definition",
-    "tlp_marking_definition",
-    "stix_timestamp",
-    "stix_id",
-    "is_stix_id",
+    "parse_model",
+    "Pattern",
+    "StrictModel",
+    "dedupe",
+    "Identifier",
 ]
 
 
+@cache
+def _vocabulary() -> dict[str, dict[str, dict[str, str]]]:
+    text = resources.files("intel").joinpath("data/vocabulary.json").read_text("utf-8")
+    data: dict[str, dict[str, dict[str, str]]] = json.loads(text)
+    return data
+
+
 class Bilingual(enum.StrEnum):
-    """A pick-list whose members carry English and Japanese display names.
+    """A pick-list: the value is the wire token (stable, ASCII); the English and Japanese
+    display names live in ``intel/data/vocabulary.json`` where translators can review them."""
 
-    The value is the wire token (stable, ASCII); the names are for people.
-    """
+    def _name(self, lang: str) -> str:
+        names = _vocabulary().get(type(self).__name__, {}).get(self.value, {})
+        return names.get(lang) or self.value
 
-    name_en: str
-    name_ja: str
+    @property
+    def name_en(self) -> str:
+        return self._name("en")
 
-    def __new__(cls, value: str, name_en: str = "", name_ja: str = "") -> Self:
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj.name_en = name_en or value
-        obj.name_ja = name_ja or value
-        return obj
+    @property
+    def name_ja(self) -> str:
+        return self._name("ja")
 
     def display(self, lang: str = "en") -> str:
         return self.name_ja if lang.lower().startswith("ja") else self.name_en
@@ -86,21 +99,21 @@ _TECHNIQUE_RE = re.compile(r"^T[0-9]{4}(\.[0-9]{3})?$")
 _CWE_RE = re.compile(r"^CWE-[0-9]+$")
 
 
-def _cve(value: str) -> str:
+def check_cve(value: str) -> str:
     v = value.strip().upper()
     if not _CVE_RE.match(v):
         raise ValueError(f"{value!r} is not a CVE id like CVE-2024-12345")
     return v
 
 
-def _technique(value: str) -> str:
+def check_technique(value: str) -> str:
     v = value.strip().upper()
     if not _TECHNIQUE_RE.match(v):
         raise ValueError(f"{value!r} is not an ATT&CK technique id like T1566 or T1566.001")
     return v
 
 
-def _cwe(value: str) -> str:
+def check_cwe(value: str) -> str:
     v = value.strip().upper()
     if not _CWE_RE.match(v):
         raise ValueError(f"{value!r} is not a CWE id like CWE-79")
@@ -114,16 +127,54 @@ def _label_text(value: str) -> str:
         raise ValueError(str(exc)) from None
 
 
+@dataclass(frozen=True)
+class Pattern:
+    """``Annotated[str, Pattern(regex, expected)]``: a readable error and a schema pattern.
+
+    ``expected`` completes the message "... is not valid: expected <expected>".
+    """
+
+    regex: str
+    expected: str
+
+    def check(self, value: str) -> str:
+        if not re.match(self.regex, value):
+            shown = value if len(value) <= 80 else value[:77] + "..."
+            raise ValueError(f"{shown!r} is not valid: expected {self.expected}")
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": self.regex}
+
+
+class StrictModel(BaseModel):
+    """Base of the format models: strict types, unknown fields refused, immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def dedupe(values: list[Any]) -> list[Any]:
+    """Drop repeated entries, keeping the first of each (an ``AfterValidator`` for lists)."""
+    return list(dict.fromkeys(values))
+
+
 CveId = Annotated[
-    str, AfterValidator(_cve),
+    str, AfterValidator(check_cve),
     WithJsonSchema({"type": "string", "pattern": _CVE_RE.pattern}),
 ]
 TechniqueId = Annotated[
-    str, AfterValidator(_technique),
+    str, AfterValidator(check_technique),
     WithJsonSchema({"type": "string", "pattern": _TECHNIQUE_RE.pattern}),
 ]
 CweId = Annotated[
-    str, AfterValidator(_cwe), WithJsonSchema({"type": "string", "pattern": _CWE_RE.pattern}),
+    str, AfterValidator(check_cwe), WithJsonSchema({"type": "string", "pattern": _CWE_RE.pattern}),
 ]
 # A label in canonical text form; the policy check (known level) is the caller's, since the
 # models here do not know the deployment's policy.
@@ -136,18 +187,23 @@ LabelText = Annotated[
 ]
 
 
+# Ids of reports, documents, sections, room items: safe in file names, URLs and logs.
+Identifier = Annotated[str, Pattern(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$",
+                                     "1-64 letters, digits, '.', '_', ':' or '-'")]
+
+
 # --------------------------------------------------------------------------- indicators
 class IndicatorType(Bilingual):
-    IPV4 = "ipv4", "IPv4 address", "IPv4アドレス"
-    IPV6 = "ipv6", "IPv6 address", "IPv6アドレス"
-    DOMAIN = "domain", "Domain name", "ドメイン名"
-    URL = "url", "URL", "URL"
-    EMAIL = "email", "Email address", "メールアドレス"
-    MD5 = "md5", "MD5 hash", "MD5ハッシュ値"
-    SHA1 = "sha1", "SHA-1 hash", "SHA-1ハッシュ値"
-    SHA256 = "sha256", "SHA-256 hash", "SHA-256ハッシュ値"
-    SHA512 = "sha512", "SHA-512 hash", "SHA-512ハッシュ値"
-    FILENAME = "filename", "File name", "ファイル名"
+    IPV4 = "ipv4"
+    IPV6 = "ipv6"
+    DOMAIN = "domain"
+    URL = "url"
+    EMAIL = "email"
+    MD5 = "md5"
+    SHA1 = "sha1"
+    SHA256 = "sha256"
+    SHA512 = "sha512"
+    FILENAME = "filename"
 
 
 _HASH_LEN = {IndicatorType.MD5: 32, IndicatorType.SHA1: 40, IndicatorType.SHA256: 64,
@@ -276,7 +332,7 @@ class Indicator(BaseModel):
         if isinstance(data, Mapping) and isinstance(data.get("value"), str):
             raw_type = data.get("type")
             try:
-                kind = IndicatorType(raw_type)
+                kind = IndicatorType(str(raw_type))
             except ValueError:
                 return data  # the enum validation reports the bad type
             return {**data, "value": normalise_indicator(kind, data["value"])}
@@ -383,103 +439,18 @@ def to_json_text(data: Any) -> str:
         raise FormatError(f"input cannot be read as a document: {exc}") from None
 
 
-# --------------------------------------------------------------------------- STIX markings
-# TLP 1.0 marking-definition ids of the STIX 2.1 specification (section 7.2.1.4).
-TLP1_STIX_IDS: dict[str, TLP] = {
-    "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9": TLP.CLEAR,  # white
-    "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da": TLP.GREEN,
-    "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82": TLP.AMBER,
-    "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed": TLP.RED,
-}
-# OpenCTI reuses the TLP 1.0 ids for CLEAR/GREEN/AMBER/RED and adds its own AMBER+STRICT
-# (opencti-graphql src/schema/identifier.js, MARKING_TLP_AMBER_STRICT_ID).
-OPENCTI_TLP_IDS: dict[str, TLP] = {
-    **TLP1_STIX_IDS,
-    "marking-definition--826578e1-40ad-459f-bc73-ede076f81f37": TLP.AMBER_STRICT,
-}
-_TLP2_BY_ID: dict[str, TLP] = {v: k for k, v in TLP2_STIX_IDS.items()}
-_KNOWN_TLP_IDS: dict[str, TLP] = {**OPENCTI_TLP_IDS, **_TLP2_BY_ID}
-_TLP2_CREATED = "2022-10-01T00:00:00.000Z"
+_M = TypeVar("_M", bound=BaseModel)
 
 
-def tlp_for_marking_ref(ref: str) -> TLP | None:
-    """TLP of a well-known marking-definition id (TLP 2.0, TLP 1.0, OpenCTI), else None."""
-    return _KNOWN_TLP_IDS.get(ref)
-
-
-def tlp_from_marking_definition(obj: Mapping[str, Any]) -> TLP | None:
-    """TLP expressed by a marking-definition object, whatever its dialect, else None."""
-    known = tlp_for_marking_ref(str(obj.get("id", "")))
-    if known is not None:
-        return known
-    ext = obj.get("extensions")
-    if isinstance(ext, Mapping):
-        tlp2 = ext.get(TLP2_EXTENSION_ID)
-        if isinstance(tlp2, Mapping) and isinstance(tlp2.get("tlp_2_0"), str):
-            return _tlp_or_none(tlp2["tlp_2_0"])
-    dtype = obj.get("definition_type")
-    definition = obj.get("definition")
-    if isinstance(dtype, str) and dtype.lower() == "tlp":
-        # STIX 2.x TLP 1.0 form {"tlp": "green"}, or OpenCTI's {"TLP": "TLP:GREEN"}.
-        if isinstance(definition, Mapping):
-            for key in ("tlp", "TLP"):
-                if isinstance(definition.get(key), str):
-                    return _tlp_or_none(definition[key])
-        if isinstance(obj.get("name"), str):
-            return _tlp_or_none(obj["name"])
-    if isinstance(dtype, str) and dtype.upper().startswith("TLP:"):
-        return _tlp_or_none(dtype)
-    return None
-
-
-def _tlp_or_none(text: str) -> TLP | None:
+def parse_model(
+    model: type[_M], data: bytes | str | Mapping[str, Any], what: str, max_bytes: int
+) -> _M:
+    """Validate JSON (or a dict) as ``model``; FormatError lists every problem found."""
+    obj = load_json(data, what, max_bytes)
+    if not isinstance(obj, Mapping):
+        raise FormatError(f"{what} must be a JSON object", [f"{what}: expected a JSON object"])
     try:
-        return TLP.parse(text)
-    except LabelError:
-        return None
-
-
-def tlp_marking_definition(tlp: TLP) -> dict[str, Any]:
-    """The TLP 2.0 marking-definition object exactly as OASIS publishes it."""
-    return {
-        "type": "marking-definition",
-        "spec_version": "2.1",
-        "id": TLP2_STIX_IDS[tlp],
-        "created": _TLP2_CREATED,
-        "name": f"TLP:{tlp.value}",
-        "extensions": {
-            TLP2_EXTENSION_ID: {
-                "extension_type": "property-extension",
-                "tlp_2_0": tlp.value.lower(),
-            }
-        },
-    }
-
-
-# --------------------------------------------------------------------------- STIX ids/times
-# Fixed namespace so that re-exporting the same document yields the same STIX ids, which
-# lets TAXII servers and receivers deduplicate versions instead of piling up copies.
-_RENKEI_NS = uuid.UUID("8a5d3f4e-2b1c-5e7f-9a0b-6c4d2e1f3a5b")
-_STIX_ID_RE = re.compile(
-    r"^(?P<type>[a-z][a-z0-9-]{0,249})--"
-    r"(?P<uuid>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
-)
-
-
-def stix_id(stix_type: str, *parts: str) -> str:
-    return f"{stix_type}--{uuid.uuid5(_RENKEI_NS, chr(31).join((stix_type, *parts)))}"
-
-
-def is_stix_id(value: object, stix_type: str | None = None) -> bool:
-    if not isinstance(value, str):
-        return False
-    m = _STIX_ID_RE.match(value)
-    return bool(m) and (stix_type is None or m["type"] == stix_type)
-
-
-def stix_timestamp(when: dt.datetime) -> str:
-    """STIX timestamp (UTC, millisecond precision, ``Z``); ``when`` must be timezone-aware."""
-    if when.tzinfo is None:
-        raise ValueError("STIX timestamps need a timezone-aware datetime")
-    utc = when.astimezone(dt.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+        return model.model_validate_json(to_json_text(obj))
+    except ValidationError as exc:
+        problems = problems_from_validation_error(exc)
+        raise FormatError(f"{what} has {len(problems)} problem(s)", problems) from None
