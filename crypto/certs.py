@@ -164,7 +164,12 @@ class SignedCertificate:
     @classmethod
     def parse(cls, doc: bytes | str | Mapping[str, Any]) -> SignedCertificate:
         inner, sig = _signed(doc, "certificate")
-        return cls(Certificate.from_body(inner), sig)
+        cert = Certificate.from_body(inner)
+        # The signature covers exactly what was received: no extra, repeated or reordered
+        # fields that a re-encoding would silently drop.
+        if canonical(cert.body()) != canonical(inner):
+            raise EncodingError("certificate is not in canonical form")
+        return cls(cert, sig)
 
     def verify(self, authority_pk: bytes, now: int,
                crl: RevocationList | None = None) -> Certificate:
@@ -289,7 +294,14 @@ def sign_policy(authority: SigningKey, policy: Policy) -> dict[str, Any]:
     return {"policy": body, "signature": b64e(p.sign(authority, p.CTX_POLICY, canonical(body)))}
 
 
-def verify_policy(doc: bytes | str | Mapping[str, Any], authority_pk: bytes) -> Policy:
+def verify_policy(doc: bytes | str | Mapping[str, Any], authority_pk: bytes,
+                  min_version: int | None = None) -> Policy:
+    """Authentic, and (given the version already held) never a rollback."""
     inner, sig = _signed(doc, "policy")
     p.verify(authority_pk, p.CTX_POLICY, canonical(inner), sig)
-    return Policy.from_dict(inner)
+    policy = Policy.from_dict(inner)
+    if min_version is not None and policy.version < min_version:
+        raise CertificateRejected(
+            f"markings policy version {policy.version} is older than the one held "
+            f"({min_version}); refusing a rollback")
+    return policy

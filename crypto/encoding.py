@@ -35,10 +35,21 @@ def b64d(text: str, *, size: int | None = None) -> bytes:
     return data
 
 
+def _utf8(text: str) -> None:
+    # Lone surrogates survive json.loads but cannot be encoded: refuse them as bad input.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise EncodingError("text is not valid Unicode") from None
+
+
 def _check(value: Any, depth: int = 0) -> None:
     if depth > 16:
         raise EncodingError("value nested too deeply")
-    if value is None or isinstance(value, (bool, str)):
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        _utf8(value)
         return
     if isinstance(value, int):
         if not -MAX_INT <= value <= MAX_INT:
@@ -52,6 +63,7 @@ def _check(value: Any, depth: int = 0) -> None:
         for k, v in value.items():
             if not isinstance(k, str):
                 raise EncodingError("object keys must be strings")
+            _utf8(k)
             _check(v, depth + 1)
         return
     raise EncodingError(f"type {type(value).__name__} cannot be canonically encoded")

@@ -41,6 +41,7 @@ class Header:
     mode: Mode
     to: tuple[str, ...] = ()  # direct mode: recipient device ids, sorted
     eph: bytes = b""  # direct mode: ephemeral X25519 public key
+    kc: bytes = b""  # direct mode: commitment to the content key (all recipients get one key)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"v": VERSION, "id": b64e(self.id), "room": self.room,
@@ -50,6 +51,7 @@ class Header:
         if self.mode == "direct":
             d["to"] = list(self.to)
             d["eph"] = b64e(self.eph)
+            d["kc"] = b64e(self.kc)
         return d
 
     def encode(self) -> bytes:
@@ -71,26 +73,29 @@ class Header:
             ints = [d["seq"], d["epoch"], d["created"]]
             if any(isinstance(i, bool) or not isinstance(i, int) or i < 0 for i in ints):
                 raise EncodingError("bad integer field")
+            if d["seq"] < 1:
+                raise EncodingError("sequence numbers start at 1")
             strs = [d["room"], d["sender"], d["label"], d["ctype"]]
             if any(not isinstance(s, str) or len(s) > 512 for s in strs):
                 raise EncodingError("bad text field")
             to: tuple[str, ...] = ()
-            eph = b""
+            eph = kc = b""
             if mode == "direct":
                 raw_to = d["to"]
                 if not isinstance(raw_to, list) or not all(isinstance(t, str) for t in raw_to):
                     raise EncodingError("bad recipients")
                 to = tuple(raw_to)
                 eph = b64d(d["eph"], size=32)
+                kc = b64d(d["kc"], size=32)
                 expected = {"v", "id", "room", "sender", "seq", "label", "epoch", "created",
-                            "ctype", "mode", "to", "eph"}
+                            "ctype", "mode", "to", "eph", "kc"}
             else:
                 expected = {"v", "id", "room", "sender", "seq", "label", "epoch", "created",
                             "ctype", "mode"}
             if set(d) != expected:
                 raise EncodingError("unexpected header fields")
             return cls(b64d(d["id"], size=ID_BYTES), d["room"], d["sender"], d["seq"],
-                       d["label"], d["epoch"], d["created"], d["ctype"], mode, to, eph)
+                       d["label"], d["epoch"], d["created"], d["ctype"], mode, to, eph, kc)
         except (KeyError, TypeError) as exc:
             raise EncodingError("incomplete envelope header") from exc
 
@@ -207,10 +212,11 @@ def seal_direct(header: Header, plaintext: bytes, sender: DeviceKeys,
         raise CryptoError("message too large; send it as an attachment")
     eph_sk, eph_pk = p.x25519_keypair()
     ordered = sorted(dict(recipients).items())
-    h = Header(header.id, header.room, header.sender, header.seq, header.label, 0,
-               header.created, header.ctype, "direct", tuple(d for d, _ in ordered), eph_pk)
-    hb = h.encode()
     content_key = p.random_bytes(p.KEY_BYTES)
+    h = Header(header.id, header.room, header.sender, header.seq, header.label, 0,
+               header.created, header.ctype, "direct", tuple(d for d, _ in ordered), eph_pk,
+               p.hash32(content_key, p.P_COMMIT))
+    hb = h.encode()
     wraps = []
     for device_id, enc_pk in ordered:
         kek = p.wrap_key(p.x25519(eph_sk, enc_pk), eph_pk, enc_pk)
@@ -233,4 +239,6 @@ def open_direct(env: Envelope, me: DeviceKeys, sender_sign_pk: bytes, *,
     my_pk = me.public.enc_pk
     kek = p.wrap_key(p.x25519(me.enc_sk, h.eph), h.eph, my_pk)
     content_key = p.aead_decrypt(kek, wrap.nonce, wrap.key, env.header_bytes + my_id.encode())
+    if p.hash32(content_key, p.P_COMMIT) != h.kc:
+        raise AuthenticationFailed()
     return h, p.aead_decrypt(content_key, env.nonce, env.ciphertext, env.header_bytes)

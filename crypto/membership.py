@@ -65,6 +65,7 @@ class RoomState:
     members: Mapping[str, Role] = field(default_factory=dict)
     head: str = GENESIS
     length: int = 0
+    last_created: int = 0  # events are time-ordered: a revoked signer cannot backdate
 
     def is_admin(self, user_id: str) -> bool:
         return self.members.get(user_id) == "admin"
@@ -102,6 +103,8 @@ def apply_event(state: RoomState | None, ev: SignedEvent,
     (expired ones may be included: history stays valid after a certificate expires).
     """
     b = ev.body
+    if b.get("v") != 1:
+        raise MembershipError("unsupported membership event version")
     etype = b.get("type")
     if etype not in _REQUIRED or set(b) != _BASE | _REQUIRED[str(etype)]:
         raise MembershipError("malformed membership event")
@@ -119,6 +122,8 @@ def apply_event(state: RoomState | None, ev: SignedEvent,
     in_validity = cert.not_before * 1000 <= (created if isinstance(created, int) else -1)
     if not isinstance(created, int) or not in_validity or created >= cert.not_after * 1000:
         raise MembershipError("event made outside the signer's certificate validity")
+    if state is not None and created < state.last_created:
+        raise MembershipError("membership event is dated before its predecessor")
     if crl is not None and crl.is_revoked(cert):
         revoked_at = min(r.revoked_at for r in crl.entries
                           if r.serial == cert.serial or r.device_id == cert.device_id)
@@ -139,7 +144,7 @@ def apply_event(state: RoomState | None, ev: SignedEvent,
         if b["history"] not in ("shared", "none") or not isinstance(b["name"], str):
             raise MembershipError("invalid room settings")
         return RoomState(str(b["room"]), b["name"][:200], ceiling, b["history"], actor,
-                         {actor: "admin"}, ev.hash, 1)
+                         {actor: "admin"}, ev.hash, 1, int(created))
     members = dict(state.members)
     target = b.get("target")
     if etype == "create":
@@ -167,7 +172,8 @@ def apply_event(state: RoomState | None, ev: SignedEvent,
             if target not in members or b["role"] not in ("admin", "member"):
                 raise MembershipError("invalid role change")
             members[target] = b["role"]
-    return replace(state, members=members, head=ev.hash, length=state.length + 1)
+    return replace(state, members=members, head=ev.hash, length=state.length + 1,
+                   last_created=int(created))
 
 
 def compute_membership(events: list[SignedEvent], certs: Mapping[str, Certificate],

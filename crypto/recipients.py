@@ -12,17 +12,18 @@ from collections.abc import Iterable, Mapping
 from crypto.certs import Certificate, RevocationList, check_validity
 from crypto.errors import CertificateRejected, RecipientError
 from crypto.membership import RoomState
-from intel.markings import TLP, Label, Policy, can_read, dominates
+from intel.markings import Label, Policy, can_read
 
 
 def check_label_for_room(policy: Policy, state: RoomState, label: Label) -> None:
+    """A room's ceiling caps level and compartments. TLP and releasability only narrow who
+    may read, so any of them fits under any ceiling."""
     policy.validate(label)
-    if not dominates(policy, state.ceiling, label) and label.tlp is not TLP.RED:
+    ceiling = state.ceiling
+    if (policy.rank(label.level) > policy.rank(ceiling.level)
+            or not label.compartments <= ceiling.compartments):
         raise RecipientError(
-            f"label {label.canonical()} is above this room's ceiling {state.ceiling.canonical()}")
-    if policy.rank(label.level) > policy.rank(state.ceiling.level):
-        raise RecipientError(
-            f"label {label.canonical()} is above this room's ceiling {state.ceiling.canonical()}")
+            f"label {label.canonical()} is above this room's ceiling {ceiling.canonical()}")
 
 
 def select_recipients(policy: Policy, state: RoomState, certs: Iterable[Certificate],

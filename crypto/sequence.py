@@ -1,10 +1,12 @@
 """Per-sender sequence numbers: duplicates are stored once, gaps are shown.
 
-Pure bookkeeping over integers; the vault persists the same facts (store.sequences).
+Pure bookkeeping over integers; the vault persists the same facts (store.seqs). Missing
+numbers are kept as ranges, so one envelope claiming a huge sequence number costs nothing.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -14,29 +16,30 @@ Seen = Literal["new", "duplicate"]
 @dataclass
 class SenderWindow:
     highest: int = 0
-    missing: set[int] = field(default_factory=set)
+    # Disjoint, sorted, non-adjacent inclusive ranges of sequence numbers not yet seen.
+    missing: list[tuple[int, int]] = field(default_factory=list)
 
     def observe(self, seq: int) -> Seen:
         if seq < 1:
             raise ValueError("sequence numbers start at 1")
         if seq > self.highest:
-            self.missing.update(range(self.highest + 1, seq))
+            if seq > self.highest + 1:
+                self.missing.append((self.highest + 1, seq - 1))
             self.highest = seq
             return "new"
-        if seq in self.missing:
-            self.missing.discard(seq)
-            return "new"
-        return "duplicate"
+        i = bisect.bisect_right(self.missing, (seq, float("inf"))) - 1
+        if i < 0:
+            return "duplicate"
+        lo, hi = self.missing[i]
+        if not lo <= seq <= hi:
+            return "duplicate"
+        parts = [(a, b) for a, b in ((lo, seq - 1), (seq + 1, hi)) if a <= b]
+        self.missing[i : i + 1] = parts
+        return "new"
 
     def gaps(self) -> list[tuple[int, int]]:
         """Missing sequence numbers as inclusive ranges."""
-        out: list[tuple[int, int]] = []
-        for s in sorted(self.missing):
-            if out and out[-1][1] == s - 1:
-                out[-1] = (out[-1][0], s)
-            else:
-                out.append((s, s))
-        return out
+        return list(self.missing)
 
 
 @dataclass
