@@ -38,16 +38,16 @@ ITEM_COLUMNS = (
 _MAX_LIMIT = 10_000
 
 _INSERT = (
-    "INSERT INTO items(item_id, room_id, kind, sender_device, sender_user, sender_name, seq, "
-    "label, content_type, title, body, payload, created_ms, received_ms, thread_id, reply_to, "
-    "status, reject_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-    "ON CONFLICT(item_id) DO NOTHING RETURNING pos"
+    "INSERT INTO items(pos, item_id, room_id, kind, sender_device, sender_user, sender_name, "
+    "seq, label, content_type, title, body, payload, created_ms, received_ms, thread_id, "
+    "reply_to, status, reject_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 _REPLACE = (
     "UPDATE items SET room_id=?, kind=?, sender_device=?, sender_user=?, sender_name=?, seq=?, "
     "label=?, content_type=?, title=?, body=?, payload=?, created_ms=?, received_ms=?, "
     "thread_id=?, reply_to=?, status=?, reject_reason=? WHERE pos=?"
 )
+_INDEX = "INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)"
 
 
 def row_to_item(row: tuple[Any, ...]) -> Item:
@@ -72,44 +72,75 @@ def _check_payload(item: NewItem) -> None:
         raise InvalidData(f"item {item.item_id}: payload is not valid JSON ({exc})") from None
 
 
-def _index(conn: Connection, pos: int, item: NewItem) -> None:
-    conn.execute(
-        "INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)",
-        (pos, index_text(item.title), index_text(item.body)),
-    )
-
-
-def _insert_one(conn: Connection, item: NewItem) -> InsertResult:
-    _check_payload(item)
-    row = conn.execute(_INSERT, (item.item_id, *_values(item))).fetchone()
-    if row is not None:
-        pos = int(row[0])
-        if item.status == "ok":
-            _index(conn, pos, item)
-        return InsertResult(item.item_id, pos, "inserted")
-    pos_status = conn.execute(
-        "SELECT pos, status FROM items WHERE item_id = ?", (item.item_id,)
-    ).fetchone()
-    pos = int(pos_status[0])
-    # A copy the server tampered with may arrive before the genuine one; the genuine one
-    # (status ok means it verified) takes its place. An ok item is never replaced.
-    if pos_status[1] == "rejected" and item.status == "ok":
-        conn.execute(_REPLACE, (*_values(item), pos))
-        _index(conn, pos, item)
-        return InsertResult(item.item_id, pos, "replaced")
-    return InsertResult(item.item_id, pos, "duplicate")
+def _fts_row(pos: int, item: NewItem) -> tuple[int, str, str]:
+    return (pos, index_text(item.title), index_text(item.body))
 
 
 def insert_item(conn: Connection, item: NewItem) -> InsertResult:
     """Store one item; an item id already stored is reported as a duplicate, not an error."""
-    with transaction(conn):
-        return _insert_one(conn, item)
+    return insert_items(conn, [item])[0]
 
 
 def insert_items(conn: Connection, items: Iterable[NewItem]) -> list[InsertResult]:
-    """Store a batch in one transaction (or inside the caller's, e.g. with the sync cursor)."""
+    """Store a batch in one transaction (or inside the caller's, e.g. with the sync cursor).
+
+    One result per item, in order. Statements are batched (executemany) and positions are
+    assigned here: with ``cipher_memory_security`` every SQLite allocation is locked and
+    wiped, which makes per-row statement overhead the dominant cost.
+    """
+    batch = list(items)
+    for item in batch:
+        _check_payload(item)
+    if not batch:
+        return []
     with transaction(conn):
-        return [_insert_one(conn, item) for item in items]
+        known: dict[str, tuple[int, str]] = {}
+        ids = json.dumps([it.item_id for it in batch])
+        for item_id, pos, status in conn.execute(
+            "SELECT item_id, pos, status FROM items "
+            "WHERE item_id IN (SELECT value FROM json_each(?))",
+            (ids,),
+        ):
+            known[str(item_id)] = (int(pos), str(status))
+        # Never reuse a position, even of a deleted item: read positions depend on it.
+        row = conn.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'items'), 0), "
+            "coalesce((SELECT max(pos) FROM items), 0))"
+        ).fetchone()
+        next_pos = int(row[0]) + 1
+        inserts: list[tuple[Any, ...]] = []
+        fts: list[tuple[int, str, str]] = []
+        results: list[InsertResult] = []
+        pending: dict[str, int] = {}
+        for item in batch:
+            seen = known.get(item.item_id)
+            if seen is None:
+                pos = next_pos
+                next_pos += 1
+                pending[item.item_id] = len(inserts)
+                inserts.append((pos, item.item_id, *_values(item)))
+                if item.status == "ok":
+                    fts.append(_fts_row(pos, item))
+                known[item.item_id] = (pos, item.status)
+                results.append(InsertResult(item.item_id, pos, "inserted"))
+            elif seen[1] == "rejected" and item.status == "ok":
+                # A copy the server tampered with may arrive before the genuine one; the one
+                # that verified (status ok) takes its place. An ok item is never replaced.
+                pos = seen[0]
+                if item.item_id in pending:
+                    inserts[pending[item.item_id]] = (pos, item.item_id, *_values(item))
+                else:
+                    conn.execute(_REPLACE, (*_values(item), pos))
+                fts.append(_fts_row(pos, item))
+                known[item.item_id] = (pos, "ok")
+                results.append(InsertResult(item.item_id, pos, "replaced"))
+            else:
+                results.append(InsertResult(item.item_id, seen[0], "duplicate"))
+        if inserts:
+            conn.executemany(_INSERT, inserts)
+        if fts:
+            conn.executemany(_INDEX, fts)
+        return results
 
 
 def get_item(conn: Connection, item_id: str) -> Item | None:

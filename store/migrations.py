@@ -72,9 +72,10 @@ _V1 = [
         messages_sent INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (room_id, label, epoch)
     ) WITHOUT ROWID""",
-    # pos is the local arrival order: stable, increasing, and the rowid of the FTS index.
+    # pos is the local arrival order: stable, increasing, never reused (AUTOINCREMENT), and
+    # the rowid of the FTS index.
     """CREATE TABLE items (
-        pos           INTEGER PRIMARY KEY,
+        pos           INTEGER PRIMARY KEY AUTOINCREMENT,
         item_id       TEXT NOT NULL UNIQUE,
         room_id       TEXT NOT NULL,
         kind          TEXT NOT NULL CHECK (kind IN
@@ -137,6 +138,8 @@ _V2 = [
         title, body, content='', contentless_delete=1,
         tokenize='unicode61 remove_diacritics 2'
     )""",
+    # Lists index terms, to expand prefix queries (store.textindex.Prefix) into exact terms.
+    "CREATE VIRTUAL TABLE items_fts_vocab USING fts5vocab(items_fts, 'row')",
     """CREATE TABLE audit_log (
         idx       INTEGER PRIMARY KEY,
         at_ms     INTEGER NOT NULL,

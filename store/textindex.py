@@ -8,16 +8,26 @@ one- and two-character Japanese words (攻撃, 感染) through the index and kee
 half the size; measured on 100k mixed messages.
 
 Queries are never passed to FTS5 as written: each whitespace-separated term is cut into
-script runs, reduced to plain tokens and emitted as quoted phrases joined by AND, so no user
-input can form FTS5 syntax.
+script runs, reduced to plain tokens (letters and digits) and emitted as quoted phrases joined
+by AND, so no user input can form FTS5 syntax.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
-__all__ = ["index_text", "match_query", "query_fragments", "snippet"]
+__all__ = [
+    "Prefix",
+    "QueryPart",
+    "index_text",
+    "parse_query",
+    "match_expression",
+    "prefix_bounds",
+    "query_fragments",
+    "snippet",
+]
 
 _CJK_CLASS = (
     "\u3005-\u3007"  # 々 〆 〇
@@ -56,34 +66,78 @@ def index_text(text: str) -> str:
     return _CJK_RUN.sub(_index_run, _normalise(text))
 
 
-def _term_phrases(term: str) -> list[str]:
-    phrases: list[str] = []
-    for cjk, other in _RUNS.findall(term):
+@dataclass(frozen=True)
+class Prefix:
+    """A query part that matches any indexed token starting with ``text``. It is expanded to
+    the matching tokens (``OR``) before querying, because an FTS5 prefix query without a
+    prefix index merges every matching doclist in full and is far too slow at 1M items."""
+
+    text: str
+
+
+QueryPart = str | Prefix
+
+
+def _term_parts(term: str) -> list[QueryPart]:
+    explicit_prefix = term.endswith("*")
+    parts: list[QueryPart] = []
+    runs = _RUNS.findall(term)
+    for n, (cjk, other) in enumerate(runs):
+        last = n == len(runs) - 1
         if cjk:
             if len(cjk) == 1:
-                phrases.append(f'"{cjk}"*')
+                parts.append(Prefix(cjk))
             else:
-                phrases.append('"' + " ".join(_bigrams(cjk)) + '"')
+                parts.append(_phrase(_bigrams(cjk)))
         else:
-            words = _WORD.findall(other)
-            if words:
-                star = "*" if len(words[-1]) >= _MIN_PREFIX else ""
-                phrases.append('"' + " ".join(words) + '"' + star)
-    return phrases
+            words = [w.lower() for w in _WORD.findall(other)]
+            if not words:
+                continue
+            if last and explicit_prefix and len(words[-1]) >= _MIN_PREFIX:
+                if len(words) > 1:
+                    parts.append(_phrase(words[:-1]))
+                parts.append(Prefix(words[-1]))
+            else:
+                parts.append(_phrase(words))
+    return parts
 
 
-def match_query(query: str) -> str | None:
-    """An FTS5 MATCH expression for a user's query, or None when it has nothing searchable.
+def _phrase(tokens: list[str]) -> str:
+    # Tokens hold only letters and digits, so they can never close the quotes.
+    return '"' + " ".join(tokens) + '"'
 
-    Every term must match (AND); a Japanese run must match as consecutive text; the last word
-    of an English run matches as a prefix when it has at least three letters.
+
+def parse_query(query: str) -> list[QueryPart]:
+    """The parts of a user's query that must all match.
+
+    A term is what whitespace separates; within it each Japanese run must match as
+    consecutive text and each English run as consecutive words. A single Japanese character
+    and a word the user ended with ``*`` (three letters or more) match as prefixes.
     """
-    phrases: list[str] = []
+    parts: list[QueryPart] = []
     for term in _normalise(query).split():
-        phrases.extend(_term_phrases(term))
-    if not phrases:
-        return None
-    return " AND ".join(phrases)
+        parts.extend(_term_parts(term))
+    return parts
+
+
+def match_expression(parts: list[QueryPart], expansions: dict[str, list[str]]) -> str | None:
+    """Join ``parts`` with AND, each :class:`Prefix` replaced by an OR of its expansions.
+    None when a prefix has no expansion (nothing can match) or there are no parts."""
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, Prefix):
+            terms = expansions.get(part.text) or []
+            if not terms:
+                return None
+            out.append("(" + " OR ".join(_phrase([t]) for t in terms) + ")")
+        else:
+            out.append(part)
+    return " AND ".join(out) if out else None
+
+
+def prefix_bounds(prefix: str) -> tuple[str, str]:
+    """Range [low, high) of index terms starting with ``prefix``."""
+    return prefix, prefix + "\U0010ffff"
 
 
 def query_fragments(query: str) -> list[str]:
@@ -95,6 +149,7 @@ def query_fragments(query: str) -> list[str]:
                 frags.append(cjk)
             else:
                 frags.extend(w.lower() for w in _WORD.findall(other))
+    frags.sort(key=len, reverse=True)
     return frags
 
 

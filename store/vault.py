@@ -19,7 +19,14 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from store import migrations
-from store.errors import InvalidData, StoreError, VaultExists, VaultNotFound, VaultWriteError, WrongKey
+from store.errors import (
+    InvalidData,
+    StoreError,
+    VaultExists,
+    VaultNotFound,
+    VaultWriteError,
+    WrongKey,
+)
 
 __all__ = [
     "Connection",
