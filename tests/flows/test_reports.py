@@ -220,8 +220,6 @@ def test_follow_up_question_reaches_the_reporter_sans_io(cast: Any, world: Any,
             if t.thread_id == rid] == [1]
 
 
-@pytest.mark.xfail(strict=True, reason="server: channel:intake envelopes from intake devices "
-                   "are not delivered to the non-intake devices they name (reported)")
 def test_follow_up_question_reaches_the_reporter_through_the_server(
         cast: Any, world: Any, make_report: Any) -> None:
     rid = flows.submit_report(cast.reporter.e, make_report())

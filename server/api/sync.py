@@ -1,0 +1,113 @@
+"""GET /v1/sync: the long-poll feed of one device.
+
+Answers at once when something is waiting, else the moment something arrives, else at the
+timeout with an empty list. The cursor is the position of the last feed row examined for
+this device, so nothing is repeated; rows are examined in position order and only up to the
+position the server's state has applied, so nothing is skipped (see ``server.core``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from server.api.common import ERRORS, Who, core_of, json_text
+from server.core import Caller, Core
+from server.delivery import query_scopes, render, visible, wake_scopes
+from server.errors import ApiError, bad_request
+from server.storage import feed as q
+from sync.wire import MAX_SYNC_ITEMS, MAX_TIMEOUT_S, SyncResponse
+
+router = APIRouter()
+BYTE_BUDGET = 8 * 1024 * 1024  # stop adding items past this and answer with more=true
+MAX_EMPTY_PAGES = 20  # pages of rows all hidden from this device before answering
+
+
+async def _disconnected(request: Request) -> None:
+    while True:
+        msg = await request.receive()
+        if msg["type"] == "http.disconnect":
+            return
+
+
+def _answer(cursor: int, items: list[str], more: bool) -> Response:
+    flag = "true" if more else "false"
+    return json_text(f'{{"cursor":"{cursor}","items":[{",".join(items)}],"more":{flag}}}')
+
+
+async def _page(core: Core, who: Caller, cursor: int) -> tuple[list[str], int, bool]:
+    state = core.state
+    cert = core.device(who.device_id).cert  # refuses a device revoked meanwhile
+    upto = state.applied_pos  # read with the scopes, before any await: see module doc
+    scopes = query_scopes(state, cert)
+    rows = await core.db.run(q.scan, scopes, cursor, upto, MAX_SYNC_ITEMS)
+    if not rows:
+        return [], max(cursor, upto), False
+    items: list[str] = []
+    size = 0
+    last = cursor
+    for r in rows:
+        last = r.pos
+        if visible(state, cert, r):
+            text = render(r)
+            items.append(text)
+            size += len(text)
+            if size > BYTE_BUDGET:
+                return items, last, True
+    return items, last, len(rows) >= MAX_SYNC_ITEMS
+
+
+@router.get("/v1/sync", response_model=SyncResponse, responses=ERRORS,
+            summary="Long-poll this device's feed after cursor `since`")
+async def sync(request: Request, who: Who,
+               since: Annotated[str, Query(pattern=r"^[0-9]{1,19}$")] = "0",
+               timeout: Annotated[int, Query(ge=0, le=MAX_TIMEOUT_S)] = 30) -> Any:
+    core = core_of(request)
+    cursor = int(since)
+    if cursor > core.state.applied_pos:
+        if core.pg:
+            await core.caught_up(await core.db.run(q.max_pos))
+        if cursor > core.state.applied_pos:
+            raise bad_request("bad_cursor", "this cursor is ahead of the server's feed; "
+                              "sync again from 0")
+    if core.hub.waiting(who.device_id) >= core.limits.max_waiters_per_device:
+        raise ApiError(429, "too_many_polls", "this device already has too many open syncs")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    gone: asyncio.Task[None] | None = None
+    empty_pages = 0
+    try:
+        while True:
+            cert = core.device(who.device_id).cert
+            waiter = core.hub.register(who.device_id, wake_scopes(core.state, cert))
+            try:
+                items, cursor, more = await _page(core, who, cursor)
+                if items:
+                    return _answer(cursor, items, more)
+                if more:
+                    empty_pages += 1
+                    if empty_pages < MAX_EMPTY_PAGES:
+                        continue
+                    return _answer(cursor, [], True)
+                remaining = deadline - loop.time()
+                if remaining <= 0 or core.closing.is_set():
+                    return _answer(cursor, [], False)
+                if gone is None:
+                    gone = loop.create_task(_disconnected(request))
+                await asyncio.wait((waiter.fut, gone), timeout=remaining,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                if gone.done():
+                    return Response(status_code=204)
+                if core.closing.is_set():
+                    return _answer(cursor, [], False)
+            finally:
+                core.hub.unregister(waiter)
+    finally:
+        if gone is not None and not gone.done():
+            gone.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await gone
