@@ -86,7 +86,17 @@ class Session:
     conn: Any  # sqlcipher3 connection
     clock: Callable[[], float]
     # Verified certificates by device id, loaded from the vault and kept current by ingest.
+    # Change them only through add_certificate, which tells the caches below.
     certs: dict[str, Certificate] = field(default_factory=dict)
+    certs_version: int = 0
+    # Room states computed from the log (sync.rooms), and the verified revocation list: both
+    # are recomputed only when the log, the certificates or the stored list change.
+    room_cache: dict[str, tuple[tuple[int, bytes], Any]] = field(default_factory=dict)
+    crl_cache: tuple[str, Any] | None = None
+
+    def add_certificate(self, cert: Certificate) -> None:
+        self.certs[cert.device_id] = cert
+        self.certs_version += 1
 
     @property
     def authority_pk(self) -> bytes:
@@ -206,7 +216,7 @@ def open_session(directory: Path, *, passphrase: str | None = None,
         store_keys.put_certificate(conn, cert.device_id, cert.user_id, cert.org,
                                    cert.display_name, cert.keys.fingerprint, sc.to_bytes(),
                                    session.now_ms())
-        session.certs[cert.device_id] = cert
+        session.add_certificate(cert)
     return session
 
 
@@ -214,12 +224,13 @@ def load_certificates(session: Session) -> None:
     """Re-verify every stored certificate against the pinned key (the vault is trusted for
     confidentiality, but a certificate is only ever trusted on the authority's word)."""
     session.certs.clear()
+    session.certs_version += 1
     for row in store_keys.list_certificates(session.conn):
         try:
             cert = SignedCertificate.parse(row.cert).verify_signature(session.authority_pk)
         except CryptoError:
             continue
-        session.certs[cert.device_id] = cert
+        session.add_certificate(cert)
 
 
 def _write(path: Path, text: str) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crypto.certs import Certificate
-from crypto.envelope import Envelope, new_header, seal_direct, seal_group
+from crypto.envelope import Envelope, Header, new_header, seal_direct, seal_group
 from crypto.errors import CryptoError
 from crypto.groupkeys import EpochKey, new_epoch_key, seal_epoch_key
 from crypto.membership import RoomState, SignedEvent, make_event
@@ -83,8 +83,8 @@ def _check_can_send(session: Session, state: RoomState, label: Label) -> None:
                         "cleared for the label, within the room's ceiling")
     if is_channel(state.room_id) and not may_post(session.cert, state.room_id):
         raise SendError("only a publisher certificate may post to this channel")
-    blocked = [u for u in state.members
-               if store_keys.has_unaccepted_key_change(session.conn, u)]
+    changed = {c.user_id for c in store_keys.list_key_changes(session.conn)}
+    blocked = [u for u in state.members if u in changed]
     if blocked and not is_channel(state.room_id):
         raise SendError("a key changed for " + ", ".join(sorted(blocked)) + "; compare "
                         "fingerprints and accept the change before sending")
@@ -170,11 +170,26 @@ def _deliver_history(session: Session, state: RoomState, label: Label,
 
 
 # -- sending --------------------------------------------------------------------------------
+def seq_scope(h: Header) -> str:
+    """Where a sender's sequence numbers count, as receivers record them.
+
+    Group messages count per (room, label): a reader receives every message of the labels
+    it may read, so a gap means a lost message, never one above its clearance (which would
+    also reveal that such messages exist). Direct messages count per room and are not
+    checked for gaps (each recipient gets only those addressed to it); replays still are."""
+    return f"{h.room}|{h.label}" if h.mode == "group" else h.room
+
+
+def next_own_seq(session: Session, room: str, label: str, mode: str = "group") -> int:
+    return seqs.next_seq(session.conn, f"own:{room}|{label}" if mode == "group"
+                         else f"own:{room}")
+
+
 def _finish(session: Session, env: Envelope, c: content.Content) -> str:
     h = env.header_unverified()
     _enqueue(session, Outgoing("env:" + h.id_hex, "envelope", "/v1/envelopes",
                                {"envelope": env.to_wire()}))
-    seqs.record_seq(session.conn, h.room, h.sender, h.seq)
+    seqs.record_seq(session.conn, seq_scope(h), h.sender, h.seq)
     store_items.insert_item(session.conn, content.to_item(
         h, c, session.user_id, session.cert.display_name, session.now_ms()))
     return h.id_hex
@@ -193,7 +208,7 @@ def send_group(session: Session, room: str, label_text: str, c: content.Content)
         except CryptoError as exc:
             raise SendError(str(exc)) from None
         header = new_header(room=room, sender=session.device_id,
-                            seq=seqs.next_seq(session.conn, f"own:{room}"),
+                            seq=next_own_seq(session, room, label.canonical()),
                             label=label.canonical(), epoch=ek.epoch, created=session.now_ms(),
                             ctype=c.ctype)
         env = seal_group(header, c.encode(), ek.key, session.keys)
@@ -210,8 +225,11 @@ def direct_recipients(session: Session, state: RoomState, label: Label,
         raise SendError("name at least one recipient")
     found = select_recipients(session.policy, state, session.certs.values(), label,
                               session.now(), crl, named=users)
-    if state.room_id == CHANNEL_INTAKE:
-        found = {d: c for d, c in found.items() if "intake" in c.roles or c.user_id in users}
+    # Only the people named (for a label other than TLP:RED, select_recipients would also
+    # admit every other member cleared for it), plus intake devices for an incident report.
+    intake = state.room_id == CHANNEL_INTAKE
+    found = {d: c for d, c in found.items()
+             if c.user_id in users or (intake and "intake" in c.roles)}
     missing = set(users) - {c.user_id for c in found.values()}
     if missing:
         raise SendError("not cleared for this label or not reachable: "
@@ -230,7 +248,7 @@ def send_direct(session: Session, room: str, label_text: str, c: content.Content
         named = list(users) if users is not None else None
         targets = direct_recipients(session, state, label, named)
         header = new_header(room=room, sender=session.device_id,
-                            seq=seqs.next_seq(session.conn, f"own:{room}"),
+                            seq=next_own_seq(session, room, label.canonical(), "direct"),
                             label=label.canonical(), epoch=0, created=session.now_ms(),
                             ctype=c.ctype, mode="direct")
         env = seal_direct(header, c.encode(), session.keys,

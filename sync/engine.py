@@ -12,7 +12,8 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,20 +21,23 @@ from urllib.parse import urlencode
 
 import httpx
 
+from crypto.authority import AuthorityPublic
 from crypto.encoding import b64d, b64e
+from crypto.errors import CryptoError
 from crypto.requests import sign_request
-from crypto.stream import CHUNK, decrypt_chunks, encrypt_chunks, encrypted_chunk_size, new_file_key
 from crypto.stream import HEADER_BYTES as STREAM_HEADER
 from store import audit as store_audit
-from store import outbox
+from store import kv, outbox
 from store import rooms as store_rooms
-from sync import compose, ingest
+from sync import attachments, compose, ingest
 from sync.account import Session
 from sync.content import Attachment, Content
 from sync.errors import SyncError
-from sync.wire import SyncResponse
+from sync.verify import Verifier
+from sync.wire import API_PREFIX, AttachmentStored, EventList, SyncResponse
 
 Progress = Callable[[int, int], None]
+REGISTERED_SETTING = "registered-certificate"
 
 
 class Offline(SyncError):
@@ -64,13 +68,15 @@ class Engine:
     def __init__(self, session: Session, *, transport: httpx.BaseTransport | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  rng: Callable[[], float] = random.random,
-                 backoff: Backoff = Backoff()) -> None:
+                 backoff: Backoff = Backoff(), verify_workers: int | None = None) -> None:
         self.session = session
         self.client = httpx.Client(base_url=session.config.server_url, transport=transport,
                                    timeout=httpx.Timeout(15.0, read=90.0))
         self._sleep, self._rng, self._backoff = sleep, rng, backoff
+        self._verifier = Verifier(verify_workers)
 
     def close(self) -> None:
+        self._verifier.close()
         self.client.close()
 
     # -- transport ------------------------------------------------------------------------
@@ -80,59 +86,143 @@ class Engine:
         raw = content if content is not None else (
             json.dumps(body, separators=(",", ":")).encode() if body is not None else b"")
         target = path + ("?" + urlencode(params) if params else "")
-        headers = sign_request(self.session.keys, method, target, raw, self.session.now_ms())
-        if body is not None:
-            headers["Content-Type"] = "application/json"
+        for attempt in (0, 1):
+            headers = sign_request(self.session.keys, method, target, raw,
+                                   self.session.now_ms())
+            if body is not None:
+                headers["Content-Type"] = "application/json"
+            try:
+                return self._send(method, target, headers, raw, timeout)
+            except ServerRefused as exc:
+                # The server forgot this device (e.g. restored from an old backup): present
+                # the certificate again, once, and repeat the request.
+                if exc.code != "unknown_device" or path == "/v1/devices" or attempt:
+                    raise
+                self._present_certificate()
+        raise AssertionError("unreachable")
+
+    def _send(self, method: str, target: str, headers: dict[str, str],
+              content: bytes | Iterator[bytes], timeout: float | None = None) -> httpx.Response:
         try:
             r = self.client.request(
-                method, target, content=raw, headers=headers,
+                method, target, content=content, headers=headers,
                 timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
         except httpx.HTTPError as exc:
             raise Offline(f"cannot reach {self.session.config.server_url}: {exc}") from None
         if r.status_code >= 400:
-            try:
-                err = r.json()
-                code, msg = str(err.get("error", "error")), str(err.get("message", r.text))
-            except ValueError:
-                code, msg = "error", r.text[:200] or r.reason_phrase
-            if r.status_code >= 500 or r.status_code in (408, 429):
-                raise Offline(f"the server is unavailable ({r.status_code}): {msg}")
-            raise ServerRefused(r.status_code, code, msg)
+            self._raise_for(r)
         return r
+
+    @staticmethod
+    def _raise_for(r: httpx.Response) -> None:
+        code, msg = "error", r.text[:200] or r.reason_phrase
+        try:
+            err = r.json()
+            if isinstance(err, dict):
+                code = str(err.get("error", code))[:64]
+                msg = str(err.get("message", msg))[:500]
+        except ValueError:
+            pass
+        if r.status_code >= 500 or r.status_code in (408, 429):
+            raise Offline(f"the server is unavailable ({r.status_code}): {msg}")
+        raise ServerRefused(r.status_code, code, msg)
 
     # -- directory and sync ---------------------------------------------------------------
     def register(self) -> None:
+        self._present_certificate()
+        kv.set_setting(self.session.conn, REGISTERED_SETTING, str(self.session.cert.serial))
+
+    def _present_certificate(self) -> None:
+        # HTTP only (it may run on the prefetch thread; the vault belongs to the caller's).
         doc = json.loads((self.session.directory / "certificate.json").read_text("utf-8"))
         self.request("POST", "/v1/devices", body={"certificate": doc})
 
+    def ensure_registered(self) -> bool:
+        """Present this device's certificate unless already done for this certificate."""
+        if kv.get_setting(self.session.conn, REGISTERED_SETTING) == str(
+                self.session.cert.serial):
+            return False
+        self.register()
+        return True
+
     def sync_once(self, timeout: float = 0) -> ingest.IngestResult:
-        params = {"since": ingest.cursor(self.session), "timeout": int(timeout)}
-        r = self.request("GET", "/v1/sync", params=params, timeout=timeout + 15)
+        """One sync request (long-polling up to ``timeout`` seconds) applied to the vault."""
+        resp = self._fetch_from_vault_cursor(timeout)
+        pending = self._verifier.submit(self.session, resp)
+        return self._apply(resp, pending.result() if pending is not None else frozenset())
+
+    def _fetch_from_vault_cursor(self, timeout: float) -> SyncResponse:
+        since = ingest.cursor(self.session)
         try:
-            resp = SyncResponse.model_validate_json(r.content)
+            return self._fetch(since, timeout)
+        except ServerRefused as exc:
+            if exc.code != "bad_cursor" or since == "0":
+                raise
+        ingest.restart(self.session, "the server did not recognise this device's sync "
+                       "position (its database was reset or replaced); syncing from the start")
+        return self._fetch("0", timeout)
+
+    def _fetch(self, since: str, timeout: float) -> SyncResponse:
+        # May run on the prefetch thread: touches the HTTP client only, never the vault.
+        r = self.request("GET", "/v1/sync", params={"since": since, "timeout": int(timeout)},
+                         timeout=timeout + 15)
+        try:
+            return SyncResponse.model_validate_json(r.content)
         except ValueError as exc:
             raise Offline(f"malformed sync answer (retrying): {exc}") from None
-        result = ingest.apply_sync(self.session, resp)
+
+    def _apply(self, resp: SyncResponse, preverified: frozenset[str]) -> ingest.IngestResult:
+        result = ingest.apply_sync(self.session, resp, self._refetched, preverified)
+        self._refetched = frozenset()
         for room in sorted(result.rooms_to_refetch):
             self.fetch_room_log(room)
-        self._more = resp.more
+        if result.stopped:
+            self._refetched = frozenset(result.rooms_to_refetch)
+        self._more = resp.more or result.stopped
         return result
 
-    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
-        """Fetch until the server has nothing more; returns the number of items stored."""
+    @property
+    def more(self) -> bool:
+        """The last sync answer was cut short (or stopped at a log gap): ask again at once."""
+        return self._more
+
+    def catch_up(self, progress: Callable[[int], None] | None = None, *,
+                 on_result: Callable[[ingest.IngestResult], None] | None = None) -> int:
+        """Fetch until the server has nothing more; returns the number of items stored.
+
+        A pipeline for long catch-ups: while one page is being stored, the next is already
+        being fetched (a thread: the vault stays on this one) and its signatures checked
+        (``sync.verify``, a process pool, for big pages)."""
         total = 0
-        while True:
-            res = self.sync_once(0)
-            total += len(res.stored)
-            if progress is not None:
-                progress(total)
-            if not self._more:
-                return total
+        with ThreadPoolExecutor(1, thread_name_prefix="renkei-prefetch") as prefetch:
+            resp = self._fetch_from_vault_cursor(0)
+            while True:
+                pending = self._verifier.submit(self.session, resp)
+                ahead = prefetch.submit(self._fetch, resp.cursor, 0) if resp.more else None
+                res = self._apply(resp, pending.result() if pending is not None else
+                                  frozenset())
+                total += len(res.stored)
+                if on_result is not None:
+                    on_result(res)
+                if progress is not None:
+                    progress(total)
+                if ahead is not None and not res.stopped:
+                    resp = ahead.result()  # Offline propagates; the cursor is committed
+                    continue
+                if ahead is not None:  # the batch stopped at a log gap: that page is stale
+                    with contextlib.suppress(SyncError):
+                        ahead.result()
+                if not self._more:
+                    return total
+                resp = self._fetch_from_vault_cursor(0)
 
     def fetch_room_log(self, room: str) -> None:
         state_len = len(store_rooms.list_membership_events(self.session.conn, room))
         r = self.request("GET", f"/v1/rooms/{room}/events", params={"from": state_len})
-        events = r.json().get("events", [])
+        try:
+            events = EventList.model_validate_json(r.content).events
+        except ValueError as exc:
+            raise Offline(f"malformed room log answer (retrying): {exc}") from None
         ingest.ingest_events(self.session, room, events)
 
     # -- outbox ---------------------------------------------------------------------------
@@ -228,49 +318,65 @@ class Engine:
     # -- attachments ----------------------------------------------------------------------
     def upload_attachment(self, path: Path, progress: Progress | None = None,
                           mime: str = "application/octet-stream") -> Attachment:
-        size = path.stat().st_size
-        key = new_file_key()
-        header_box: list[bytes] = []
-
-        def chunks() -> Iterator[bytes]:
-            with path.open("rb") as fh:
-                while block := fh.read(CHUNK):
-                    yield block
-
-        def body() -> Iterator[bytes]:
-            done = 0
-            stream = encrypt_chunks(key, chunks())
-            header_box.append(next(stream))
-            for ct in stream:
-                done = min(size, done + len(ct) - (encrypted_chunk_size(0)))
-                if progress:
-                    progress(done, size)
-                yield ct
-
-        # The stream header is sent inside the (encrypted) message, not with the blob.
-        data = b"".join(body())
-        r = self.request("POST", "/v1/attachments", content=data)
-        stored = r.json()
-        return Attachment(id=stored["id"], name=path.name, size=size, mime=mime,
-                          key=b64e(key), header=b64e(header_box[0]))
+        """Encrypt ``path`` to a temporary file (hashing as it goes), then stream it up."""
+        target = "/v1/attachments"
+        with attachments.seal_file(path, self.session.directory) as sealed:
+            headers = attachments.sign_request_digest(self.session.keys, "POST", target,
+                                                      sealed.digest, self.session.now_ms())
+            headers["Content-Type"] = "application/octet-stream"
+            headers["Content-Length"] = str(sealed.size)
+            r = self._send("POST", target, headers, sealed.chunks(progress))
+            if progress is not None and sealed.plain_size == 0:
+                progress(0, 0)
+            try:
+                stored = AttachmentStored.model_validate_json(r.content)
+            except ValueError as exc:
+                raise Offline(f"malformed upload answer (retrying): {exc}") from None
+            if stored.size != sealed.size:
+                raise Offline("the server stored a different number of bytes; try again")
+            # The stream header travels inside the (encrypted) message, not with the blob.
+            return Attachment(id=stored.id, name=path.name[:255], size=sealed.plain_size,
+                              mime=mime, key=b64e(sealed.key), header=b64e(sealed.header))
 
     def download_attachment(self, att: Attachment, dest: Path,
                             progress: Progress | None = None) -> Path:
-        r = self.request("GET", f"/v1/attachments/{att.id}")
-        blob = r.content
-        step = encrypted_chunk_size()
-        parts: Iterable[bytes] = (blob[i : i + step] for i in range(0, len(blob), step))
+        """Stream the blob down and decrypt it into ``dest`` (never whole in memory)."""
+        target = f"/v1/attachments/{att.id}"
+        headers = sign_request(self.session.keys, "GET", target, b"", self.session.now_ms())
         key = b64d(att.key, size=32)
         header = b64d(att.header, size=STREAM_HEADER)
-        done = 0
-        tmp = dest.with_suffix(dest.suffix + ".part")
-        with tmp.open("wb") as fh:
-            for plain in decrypt_chunks(key, header, parts):
-                fh.write(plain)
-                done += len(plain)
-                if progress:
-                    progress(done, att.size)
-        tmp.replace(dest)
-        return dest
+        try:
+            with self.client.stream("GET", target, headers=headers) as r:
+                if r.status_code >= 400:
+                    r.read()
+                    self._raise_for(r)
+                return attachments.open_to_file(key, header, r.iter_bytes(), dest, att.size,
+                                                progress)
+        except httpx.HTTPError as exc:
+            raise Offline(f"cannot reach {self.session.config.server_url}: {exc}") from None
 
     _more: bool = False
+    _refetched: frozenset[str] = frozenset()
+
+
+def fetch_authority(server_url: str, *, transport: httpx.BaseTransport | None = None,
+                    timeout: float = 15.0) -> AuthorityPublic:
+    """The authority public key a server says it pins (``GET /v1/authority``).
+
+    Only useful together with a fingerprint obtained out of band: the caller compares it,
+    and refuses on any difference, before trusting the key."""
+    url = server_url.rstrip("/") + API_PREFIX + "/authority"
+    try:
+        with httpx.Client(transport=transport, timeout=timeout) as client:
+            r = client.get(url)
+    except httpx.HTTPError as exc:
+        raise Offline(f"cannot reach {server_url}: {exc}") from None
+    if r.status_code == 404:
+        raise ServerRefused(404, "not_found", "this server does not publish its authority key "
+                            "(GET /v1/authority); give the authority.pub file instead")
+    if r.status_code >= 400:
+        Engine._raise_for(r)
+    try:
+        return AuthorityPublic.parse(r.content)
+    except CryptoError as exc:
+        raise SyncError(f"the server's answer is not an authority key: {exc}") from None

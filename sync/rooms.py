@@ -22,26 +22,54 @@ def current_crl(session: Session) -> RevocationList:
     raw = kv.get_setting(session.conn, CRL_SETTING)
     if raw is None:
         return empty_crl()
+    if session.crl_cache is not None and session.crl_cache[0] == raw:
+        return session.crl_cache[1]  # type: ignore[no-any-return]
     try:
-        return RevocationList.verify(raw.encode(), session.authority_pk)
+        crl = RevocationList.verify(raw.encode(), session.authority_pk)
     except CryptoError:
         return empty_crl()
+    session.crl_cache = (raw, crl)
+    return crl
 
 
 def room_state(session: Session, room: str) -> RoomState | None:
-    """Replay the stored log; None when the room is unknown or its log is invalid."""
+    """The room as its stored log says; None when the room is unknown or its log is invalid.
+
+    Replaying a log verifies every event's signature, so the result is kept per session and
+    reused while the certificates and revocation list are unchanged, applying only events
+    appended since (the tail must still continue the cached head: a log rewritten under us,
+    e.g. a rolled-back transaction, means a full replay)."""
     if is_channel(room):
         return channel_state(session, room)
+    crl = current_crl(session)
+    stamp = (session.certs_version, crl.signature)
+    cached = session.room_cache.get(room)
+    if cached is not None and cached[0] == stamp:
+        state: RoomState | None = cached[1]
+        assert state is not None
+        tail = store_rooms.list_membership_events(session.conn, room, state.length - 1)
+        if tail and tail[0].index == state.length - 1 and tail[0].event_hash.hex() == state.head:
+            try:
+                for ev in tail[1:]:
+                    state = apply_event(state, SignedEvent.parse(ev.event), session.certs, crl,
+                                        room)
+            except (MembershipError, CryptoError):
+                session.room_cache.pop(room, None)
+                return None
+            session.room_cache[room] = (stamp, state)
+            return state
     events = store_rooms.list_membership_events(session.conn, room)
     if not events:
+        session.room_cache.pop(room, None)
         return None
-    state: RoomState | None = None
-    crl = current_crl(session)
+    state = None
     try:
         for ev in events:
             state = apply_event(state, SignedEvent.parse(ev.event), session.certs, crl, room)
     except (MembershipError, CryptoError):
+        session.room_cache.pop(room, None)
         return None
+    session.room_cache[room] = (stamp, state)
     return state
 
 

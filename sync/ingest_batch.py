@@ -1,0 +1,154 @@
+"""One sync batch being applied: its caches, its result, and the items it stores at the end.
+
+Items are stored once per batch (``store.items.insert_items``): with SQLCipher's memory
+security every statement is costly, so a page of 500 envelopes becomes a handful of
+statements instead of thousands. Room states, labels, write rights and epoch keys are looked
+up once per batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crypto.certs import Certificate, RevocationList
+from crypto.membership import RoomState
+from crypto.recipients import may_write
+from intel.errors import LabelError
+from intel.markings import Label
+from store import audit as store_audit
+from store import items as store_items
+from store import keys as store_keys
+from store import kv
+from store.models import NewItem
+from sync.account import Session
+from sync.rooms import current_crl, room_state
+
+
+@dataclass
+class IngestResult:
+    stored: list[str] = field(default_factory=list)  # item ids, in order
+    duplicates: int = 0
+    rejected: list[str] = field(default_factory=list)
+    security_events: int = 0
+    rooms_changed: set[str] = field(default_factory=set)
+    rooms_to_refetch: set[str] = field(default_factory=set)
+    keys_received: int = 0
+    certificates: int = 0
+    revoked_self: bool = False
+    pending: int = 0
+    stopped: bool = False  # the batch was cut before a log gap; sync again after refetching
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """What to do with an item's insert result."""
+
+    sender: str
+    fresh_seq: bool
+    rejected: bool
+
+
+class Batch:
+    def __init__(self, session: Session, result: IngestResult,
+                 preverified: frozenset[str] = frozenset()) -> None:
+        self.s = session
+        self.r = result
+        self.states: dict[str, RoomState | None] = {}
+        self.crl = current_crl(session)
+        self.preverified = preverified
+        self._labels: dict[str, Label | None] = {}
+        self._rights: dict[tuple[str, str, str], bool] = {}
+        self._keys: dict[tuple[str, str, int], bytes | None] = {}
+        self._items: list[NewItem] = []
+        self._revoked: tuple[RevocationList, frozenset[int], frozenset[str]] | None = None
+        self.resyncing = kv.get_setting(session.conn, "resyncing") == "1"
+        self._meta: list[_Pending] = []
+
+    # -- caches ---------------------------------------------------------------------------
+    def state(self, room: str) -> RoomState | None:
+        if room not in self.states:
+            self.states[room] = room_state(self.s, room)
+        return self.states[room]
+
+    def changed(self) -> None:
+        """Certificates, revocations or a log changed: recompute what depends on them."""
+        self.states.clear()
+        self._rights.clear()
+
+    def label(self, text: str) -> Label | None:
+        if text not in self._labels:
+            try:
+                self._labels[text] = self.s.policy.parse_label(text)
+            except LabelError:
+                self._labels[text] = None
+        return self._labels[text]
+
+    def may_write(self, state: RoomState, cert: Certificate, label_text: str,
+                  at_s: int) -> bool:
+        """``crypto.recipients.may_write`` at time ``at_s``; the time-independent part
+        (membership, label within the ceiling, clearance) is computed once per batch."""
+        label = self.label(label_text)
+        if label is None:
+            return False
+        key = (cert.device_id, state.room_id, label_text)
+        ok = self._rights.get(key)
+        if ok is None:
+            ok = may_write(self.s.policy, state, cert, label, cert.not_before)
+            self._rights[key] = ok
+        return ok and cert.not_before <= at_s < cert.not_after and not self.revoked(cert)
+
+    def revoked(self, cert: Certificate) -> bool:
+        if self._revoked is None or self._revoked[0] is not self.crl:
+            self._revoked = (self.crl, self.crl.revoked_serials, self.crl.revoked_devices)
+        return cert.serial in self._revoked[1] or cert.device_id in self._revoked[2]
+
+    def epoch_key(self, room: str, label: str, epoch: int) -> bytes | None:
+        k = (room, label, epoch)
+        if k not in self._keys:
+            row = store_keys.get_epoch_key(self.s.conn, room, label, epoch)
+            self._keys[k] = None if row is None else row.key
+        return self._keys[k]
+
+    def key_stored(self, room: str, label: str, epoch: int, key: bytes) -> None:
+        self._keys[(room, label, epoch)] = key
+
+    # -- effects --------------------------------------------------------------------------
+    def security(self, kind: str, detail: str, room: str | None = None,
+                 device: str | None = None) -> None:
+        store_audit.record_security_event(self.s.conn, kind, detail, self.s.now_ms(),
+                                          room_id=room, device_id=device)
+        self.r.security_events += 1
+
+    def store(self, item: NewItem, *, sender: str = "", fresh_seq: bool = True,
+              rejected: bool = False) -> None:
+        """Queue an item; :meth:`flush` stores the queue in one go."""
+        self._items.append(item)
+        self._meta.append(_Pending(sender, fresh_seq, rejected))
+
+    def flush(self) -> None:
+        if not self._items:
+            return
+        items, meta = self._items, self._meta
+        self._items, self._meta = [], []
+        results = store_items.insert_items(self.s.conn, items)
+        for item, m, res in zip(items, meta, results, strict=True):
+            if item.kind == "ack":
+                continue
+            if res.duplicate:
+                if m.rejected:
+                    continue
+                self.r.duplicates += 1
+                if m.sender != self.s.device_id and not self.resyncing:
+                    # An honest server delivers each envelope once (our own come back as
+                    # echoes); a second copy is stored once and noticed.
+                    self.security("replayed-envelope", f"envelope {item.item_id} was "
+                                  "delivered again; it is stored once", item.room_id, m.sender)
+                continue
+            if m.rejected:
+                self.r.rejected.append(item.item_id)
+            else:
+                if not m.fresh_seq:
+                    self.security("replayed-sequence", f"sequence {item.seq} was reused by a "
+                                  "new envelope", item.room_id, m.sender)
+                self.r.stored.append(item.item_id)
+            self.r.rooms_changed.add(item.room_id)

@@ -1,0 +1,162 @@
+"""Receiving envelopes: routing checks, then signature and decryption, then storage.
+
+An envelope is stored only when the room and label it was routed with equal its signed
+header, its sender was a member cleared for the label when it was written, this device is
+cleared to read it, and its signature and AEAD hold. Anything else is kept visible as a
+rejected item (never its content) and recorded as a security event. An envelope whose epoch
+key has not arrived yet is parked (after its signature is checked) until the key comes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from crypto import primitives as p
+from crypto.envelope import Envelope, Header, message_key, open_direct, open_group
+from crypto.errors import AuthenticationFailed, CryptoError
+from intel.markings import can_read
+from store import items as store_items
+from store import kv, seqs
+from store.errors import InvalidData
+from store.models import NewItem
+from sync import content
+from sync.compose import seq_scope
+from sync.ingest_batch import Batch
+from sync.rooms import is_channel, may_post, may_receive_channel
+
+PENDING_PREFIX = "pending:"
+
+
+def envelope(b: Batch, room: str, routed_label: str, wire: Mapping[str, Any],
+             pos: str | None = None) -> None:
+    now_ms = b.s.now_ms()
+    try:
+        env = Envelope.from_wire(wire)
+        h = env.header_unverified()
+    except CryptoError:
+        b.security("malformed-envelope", "an undecodable envelope was refused", room)
+        return
+    if (h.sender == b.s.device_id or b.resyncing) and store_items.get_item(
+            b.s.conn, h.id_hex) is not None:
+        b.r.duplicates += 1  # our own envelope coming back, or one seen before a resync
+        return
+    reason = _check_routing(b, h, room, routed_label)
+    if reason is None and h.mode == "group" and b.epoch_key(h.room, h.label, h.epoch) is None:
+        reason = _park(b, env, h, wire)
+        if reason is None:
+            return
+    if reason is None:
+        reason = _open_and_store(b, env, h, pos is not None and pos in b.preverified)
+    if reason is not None:
+        _reject(b, h, h.id_hex, room, routed_label, reason, now_ms)
+
+
+def _check_routing(b: Batch, h: Header, room: str, routed_label: str) -> str | None:
+    if h.room != room:
+        return "envelope was moved from another room"
+    if routed_label and h.label != routed_label:
+        return "envelope was relabelled in transit"
+    cert = b.s.certs.get(h.sender)
+    if cert is None:
+        return "sender's certificate is unknown"
+    state = b.state(h.room)
+    if state is None:
+        return "room is unknown or its membership log is invalid"
+    label = b.label(h.label)
+    if label is None:
+        return "envelope carries an invalid label"
+    if not b.may_write(state, cert, h.label, h.created // 1000):
+        return "sender was not a member cleared for this label"
+    named = [b.s.user_id] if h.mode == "direct" and b.s.device_id in h.to else None
+    if not can_read(b.s.policy, b.s.cert.clearance, label, named):
+        return "this device is not cleared for the envelope's label (misrouted)"
+    if is_channel(h.room) and not may_post(cert, h.room):
+        return "sender may not post to this channel"
+    if is_channel(h.room) and not may_receive_channel(b.s, h.room, h.to):
+        return "this device may not receive this channel's content"
+    return None
+
+
+def _park(b: Batch, env: Envelope, h: Header, wire: Mapping[str, Any]) -> str | None:
+    """Keep an envelope whose key has not arrived yet, once its signature holds (a tampered
+    one is refused now, not whenever a key turns up)."""
+    try:
+        env.verify_signature(b.s.certs[h.sender].keys.sign_pk)
+    except CryptoError:
+        return "signature check failed (tampered or forged)"
+    kv.set_setting(b.s.conn, pending_name(h.room, h.label, h.epoch) + h.id_hex,
+                   json.dumps(dict(wire)))
+    b.r.pending += 1
+    return None
+
+
+def pending_name(room: str, label: str, epoch: int) -> str:
+    return f"{PENDING_PREFIX}{room}|{label}|{epoch}|"
+
+
+def open_verified_group(env: Envelope, h: Header, epoch_key: bytes, *, room: str,
+                        label: str) -> bytes:
+    """``crypto.envelope.open_group`` for an envelope whose signature was already checked
+    (in parallel, see ``sync.verify``) over the very header bytes ``h`` was decoded from:
+    the same checks after verification, then decrypt."""
+    if h.room != room or h.label != label or h.mode != "group":
+        raise AuthenticationFailed()
+    return p.aead_decrypt(message_key(epoch_key, h.id), env.nonce, env.ciphertext,
+                          env.header_bytes)
+
+
+def _open_and_store(b: Batch, env: Envelope, h: Header, verified: bool) -> str | None:
+    cert = b.s.certs[h.sender]
+    try:
+        if h.mode == "group":
+            key = b.epoch_key(h.room, h.label, h.epoch)
+            if key is None:
+                return "no key for this envelope"
+            if verified:
+                h2, plain = h, open_verified_group(env, h, key, room=h.room, label=h.label)
+            else:
+                h2, plain = open_group(env, key, cert.keys.sign_pk, room=h.room, label=h.label)
+        else:
+            h2, plain = open_direct(env, b.s.keys, cert.keys.sign_pk, room=h.room)
+        c = content.decode(plain, h2.ctype)
+    except CryptoError:
+        return "signature or decryption check failed (tampered or forged)"
+    except content.ContentError as exc:
+        return str(exc)
+    fresh = seqs.record_seq(b.s.conn, seq_scope(h2), h2.sender, h2.seq)
+    b.store(content.to_item(h2, c, cert.user_id, cert.display_name, b.s.now_ms()),
+            sender=h2.sender, fresh_seq=fresh)
+    return None
+
+
+def _reject(b: Batch, h: Header | None, envelope_id: str, room: str, routed_label: str,
+            reason: str, now_ms: int) -> None:
+    b.security("rejected-envelope", reason, room, h.sender if h else None)
+    label = routed_label if b.label(routed_label) is not None else (
+        b.s.policy.lowest.key + "//TLP:CLEAR")
+    try:
+        item = content.rejected_item(h, envelope_id, room, label, reason, now_ms)
+    except InvalidData:
+        return
+    b.store(item, sender=h.sender if h else "", rejected=True)
+
+
+def retry_pending(b: Batch, room: str, label: str, epoch: int) -> None:
+    prefix = pending_name(room, label, epoch)
+    for name, raw in kv.list_settings(b.s.conn).items():
+        if name.startswith(prefix):
+            kv.delete_setting(b.s.conn, name)
+            envelope(b, room, label, json.loads(raw))
+
+
+def ack(b: Batch, room: str, envelope_id: str, from_user: str) -> None:
+    b.store(ack_item(room, envelope_id, from_user, b.s.now_ms()))
+
+
+def ack_item(room: str, envelope_id: str, from_user: str, now_ms: int) -> NewItem:
+    return NewItem(
+        item_id=f"ack:{envelope_id}:{from_user}", room_id=room, kind="ack", sender_device="",
+        sender_user=from_user, label="", content_type="renkei/ack", created_ms=now_ms,
+        received_ms=now_ms, reply_to=envelope_id)
