@@ -35,6 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "client.cli_account",
     "client.cli_rooms",
     "client.cli_messaging",
+    "client.cli_intel",
     # Further command groups register here, e.g. "client.cli_report", "client.cli_kev",
     # "client.cli_stix", "client.cli_demo".
 )

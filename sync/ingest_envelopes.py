@@ -74,7 +74,7 @@ def _check_routing(b: Batch, h: Header, room: str, routed_label: str) -> str | N
         return "this device is not cleared for the envelope's label (misrouted)"
     if is_channel(h.room) and not may_post(cert, h.room):
         return "sender may not post to this channel"
-    if is_channel(h.room) and not may_receive_channel(b.s, h.room, h.to):
+    if is_channel(h.room) and not may_receive_channel(b.s, h.room, h.to, cert):
         return "this device may not receive this channel's content"
     return None
 

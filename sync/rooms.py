@@ -88,10 +88,15 @@ def may_post(cert: Certificate, room: str) -> bool:
     return True
 
 
-def may_receive_channel(session: Session, room: str, to: tuple[str, ...]) -> bool:
-    """Intake reports reach intake devices, and follow-ups reach the devices named."""
+def may_receive_channel(session: Session, room: str, to: tuple[str, ...],
+                        sender: Certificate) -> bool:
+    """Intake reports reach intake devices; a device outside intake accepts only what intake
+    staff addressed to it by name (follow-ups on its own report)."""
     if room == CHANNEL_INTAKE:
-        return "intake" in session.cert.roles or session.device_id in to
+        if "intake" in session.cert.roles:
+            return True
+        return session.device_id in to and (
+            "intake" in sender.roles or sender.device_id == session.device_id)
     return True
 
 

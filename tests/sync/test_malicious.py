@@ -315,3 +315,23 @@ def test_key_delivery_bytes_cannot_be_parsed_into_a_lower_label(scene: Scene) ->
     assert len(scene.events(r, "bad-key-delivery")) == 1
     assert store_keys.list_epoch_keys(r.s.conn, scene.room, U_GREEN) == []
     assert KeyDelivery.from_wire(real).to == r.device_id
+
+
+# -- pushes an "incident report" from a non-intake device into a non-intake vault ----------
+def test_intake_channel_accepts_only_intake_staff_addressing_us(scene: Scene) -> None:
+    """The server may forward any direct envelope on channel:intake; a device outside intake
+    keeps only what intake staff addressed to it (follow-ups), not what anyone else sent."""
+    from crypto.envelope import new_header, seal_direct
+
+    m, r = scene.mallory, scene.responder
+    h = new_header(room="channel:intake", sender=m.device_id, seq=1, label=C_AMBER, epoch=0,
+                   created=int(time.time() * 1000), ctype="renkei/message", mode="direct")
+    rc = r.s.certs[r.device_id]
+    env = seal_direct(h, b'{"kind":"message","body":"topsecretcanary fake follow-up"}',
+                      m.s.keys, [(rc.device_id, rc.keys.enc_pk)])
+    scene.relay.inject(r.device_id, {"kind": "envelope", "room": "channel:intake",
+                                     "label": C_AMBER, "envelope": env.to_wire()})
+    r.sync()
+    [ev] = scene.events(r, "rejected-envelope")
+    assert "may not receive" in ev.detail
+    _secret_nowhere(r)
