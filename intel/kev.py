@@ -18,7 +18,6 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import jsonschema
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from intel.errors import FormatError
@@ -96,6 +95,10 @@ def kev_schema() -> dict[str, Any]:
 
 @cache
 def _schema_validator() -> Any:
+    # Imported here: jsonschema pulls in optional format checkers that take about a second to
+    # load, which the desktop client must not pay at start-up.
+    import jsonschema
+
     cls = jsonschema.Draft7Validator
     return cls(kev_schema(), format_checker=cls.FORMAT_CHECKER)
 

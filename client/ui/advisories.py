@@ -27,7 +27,7 @@ from client.ui.i18n import current_language
 from client.ui.marks import paint_chip
 from client.ui.models import AdvisoryListModel, ValueRole, severity_colour, severity_text
 from client.ui.page import Page, UiContext, visible_labels_of
-from client.ui.presentation import advisory_trend, due_status, primary_role
+from client.ui.presentation import advisory_trend, due_status
 from client.ui.rules import banner_label, portion_mark
 from intel.markings import Label, Policy
 
@@ -180,7 +180,7 @@ class AdvisoriesPage(Page):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.tabs)
-        if primary_role(ctx.roles) != "executive":
+        if ctx.view != "executive":
             self.tabs.setCurrentWidget(self.analyst_view)
 
         self.cards.selectionModel().currentChanged.connect(self._on_selected)
@@ -260,6 +260,8 @@ class AdvisoriesPage(Page):
                 banner_label(policy, document_labels(adv, annex=False)))
             self.annex.set_content(advisory_annex_html(policy, adv),
                                    banner_label(policy, document_labels(adv)))
+            shown = document_labels(adv, annex=not self.executive())
+            self.ctx.audit_open(adv.advisory_id, banner_label(policy, shown))
         self.labels_moved()
 
     def retranslate(self) -> None:

@@ -1,280 +1,80 @@
 """What the desktop UI needs from the vault and the sync engine, and nothing more.
 
 This module is the single seam between the widgets and ``store``/``sync``: the UI only ever
-holds a :class:`Backend`. Values crossing it are frozen dataclasses (safe to pass between the
-sync thread and the GUI thread in signals). Labels arrive parsed; an adapter that cannot parse
-a stored label must leave the item out or hand it over as ``state="rejected"`` (fail closed).
+holds a :class:`Backend`. Values crossing it are frozen dataclasses (:mod:`client.ui.values`,
+re-exported here) and safe to pass between the sync thread and the GUI thread in signals.
+Labels arrive parsed; an adapter that cannot parse a stored label must leave the item out or
+hand it over as ``state="rejected"`` (fail closed).
 
 Threading contract: page reads (``list_rooms``, ``page_items``, ``items_after``,
-``count_items``, ``members``, ``pending_key_changes``, ``list_*``, ``get_*``, ``directory``)
-and ``mark_read`` are cheap local vault operations called on the GUI thread; ``unlock``,
-``search``, ``sync_once``, ``send_message``, ``record_downgrade``, ``acknowledge``,
-``accept_key_change`` and ``set_verified`` are called from a worker thread, one at a time.
-``lock`` and ``cancel_sync`` come from the GUI thread while a worker may be inside another
-call. Listeners registered with ``subscribe`` may be called on any thread.
+``count_items``, ``members``, ``pending_key_changes``, ``list_*``, ``get_*``, ``directory``,
+``kev_rows``, ``report_*``) and the small local writes ``mark_read``, ``record_open`` and
+``add_product`` are cheap vault operations called on the GUI thread; ``unlock``, ``search``,
+``send_message``, ``record_downgrade``, ``acknowledge``, ``accept_key_change``,
+``set_verified``, ``submit_report``, the intake actions, ``publish_document`` and
+``import_kev`` are called from a worker thread, one at a time; ``run_sync`` runs on its own
+thread. ``lock`` and ``cancel_sync`` come from the GUI thread while other threads may be inside
+a call. Listeners registered with ``subscribe`` may be called on any thread.
+
+The real adapter is :class:`client.ui.store_backend.StoreBackend`; tests use an in-memory one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Literal, Protocol, runtime_checkable
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
 
+from client.ui.values import (
+    SEVERITIES,
+    Action,
+    Advisory,
+    AdvisoryArrived,
+    BackendError,
+    BackendEvent,
+    BackendUnavailable,
+    Brief,
+    CatalogChanged,
+    Device,
+    DocumentsChanged,
+    Entry,
+    EntryState,
+    Identity,
+    Indicator,
+    KevRow,
+    KeyChanged,
+    KeyChangeNotice,
+    Listener,
+    Member,
+    Product,
+    ReportEntry,
+    ReportsChanged,
+    ReportSummary,
+    RoomChanged,
+    RoomSummary,
+    SearchResult,
+    Section,
+    SecurityChanged,
+    SecurityNotice,
+    Severity,
+    SyncState,
+    SyncStatus,
+)
 from intel.documents import Document, SectionKind
 from intel.errors import IntelError
-from intel.markings import Clearance, Label, Policy
+from intel.markings import Label, Policy
 
 __all__ = [
-    "Action",
-    "Advisory",
-    "AdvisoryArrived",
-    "Backend",
-    "BackendError",
-    "BackendEvent",
-    "BackendUnavailable",
-    "Brief",
-    "Device",
-    "DocumentsChanged",
-    "Entry",
-    "Identity",
-    "Indicator",
-    "KeyChangeNotice",
-    "KeyChanged",
-    "Listener",
-    "Member",
-    "RoomChanged",
-    "RoomSummary",
-    "SearchResult",
-    "SEVERITIES",
-    "Section",
-    "Severity",
-    "SyncState",
-    "SyncStatus",
-    "advisory_from_document",
-    "brief_from_document",
-    "open_default_backend",
+    "Action", "Advisory", "AdvisoryArrived", "Backend", "BackendError", "BackendEvent",
+    "BackendUnavailable", "Brief", "CatalogChanged", "Device", "DocumentsChanged", "Entry",
+    "EntryState", "Identity", "Indicator", "KevRow", "KeyChanged", "KeyChangeNotice",
+    "Listener", "Member", "Product", "ReportEntry", "ReportSummary", "ReportsChanged",
+    "RoomChanged", "RoomSummary", "SEVERITIES", "SearchResult", "Section", "SecurityChanged",
+    "SecurityNotice", "Severity", "SyncState", "SyncStatus", "advisory_from_document",
+    "brief_from_document", "open_default_backend",
 ]
-
-EntryState = Literal["ok", "rejected", "gap"]
-Severity = Literal["critical", "high", "medium", "low", "info"]
-SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
-
-
-class BackendError(Exception):
-    """A backend call failed; ``str(exc)`` is fit to show a user (English).
-
-    Adapters wrap ``StoreError``/``SyncError`` in this so widgets catch one thing;
-    ``message_ja`` carries the Japanese text when the lower layer provides one.
-    """
-
-    def __init__(self, message: str, message_ja: str | None = None) -> None:
-        super().__init__(message)
-        self.message_ja = message_ja or message
-
-
-class BackendUnavailable(BackendError):
-    """No enrolled profile or vault to open (first run, or the adapter is not ready)."""
-
-
-# -- who I am ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Identity:
-    user_id: str
-    display_name: str
-    org: str
-    device_id: str
-    fingerprint: str
-    clearance: Clearance  # level, compartments and roles, as the authority signed them
-
-    @property
-    def roles(self) -> frozenset[str]:
-        return self.clearance.roles
-
-
-# -- rooms and timelines ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class RoomSummary:
-    room_id: str
-    name: str
-    ceiling: Label  # nothing above this label may be posted in the room
-    unread: int
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One timeline row. ``pos`` is the stable local arrival position (keyset paging).
-
-    ``state`` "rejected" is an envelope that failed verification, "gap" is a range of sequence
-    numbers that never arrived: both carry no content, only ``reason``, and must be shown.
-    ``recipients`` names the TLP:RED addressees (None: delivered to this device directly).
-    """
-
-    pos: int
-    item_id: str
-    room_id: str
-    state: EntryState
-    label: Label | None
-    created_ms: int
-    sender_user: str = ""
-    sender_name: str = ""
-    sender_org: str = ""
-    kind: str = "message"
-    title: str = ""
-    body: str = ""
-    quote_of: str | None = None
-    recipients: frozenset[str] | None = None
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class Device:
-    device_id: str
-    fingerprint: str  # 12 groups of 5 digits
-    verified: bool
-
-
-@dataclass(frozen=True)
-class Member:
-    """A person as their (verified) certificate describes them."""
-
-    user_id: str
-    display_name: str
-    org: str
-    clearance: Clearance
-    devices: tuple[Device, ...] = ()
-
-
-@dataclass(frozen=True)
-class KeyChangeNotice:
-    """A known user's device key changed; sending to them is blocked until accepted."""
-
-    change_id: int
-    user_id: str
-    display_name: str
-    device_id: str
-    old_fingerprint: str | None
-    new_fingerprint: str
-
-
-# -- documents --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Section:
-    """A portion of a brief or advisory; each has its own label (portion marking)."""
-
-    title: str
-    label: Label
-    text: str
-
-
-@dataclass(frozen=True)
-class Action:
-    text: str
-    label: Label
-    due: date | None = None
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """A labelled technical fact: ``kind`` is e.g. "ipv4", "domain", "sha256", "cve",
-    "attack-technique"."""
-
-    kind: str
-    value: str
-    label: Label
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Brief:
-    brief_id: str
-    title: str
-    label: Label  # the overall marking (least upper bound of the sections)
-    author: str
-    org: str
-    published_ms: int
-    sections: tuple[Section, ...]
-    acknowledged_ms: int | None = None
-    recipients: frozenset[str] | None = None
-
-
-@dataclass(frozen=True)
-class Advisory:
-    """An advisory as the publisher issued it. ``official`` is True only when the backend
-    verified the publisher's signature; the UI never infers it."""
-
-    advisory_id: str
-    title: str
-    label: Label
-    severity: Severity
-    published_ms: int
-    publisher: str
-    official: bool
-    urgent: bool = False
-    summary: tuple[Section, ...] = ()  # executive: what happened
-    affects_us: Literal["yes", "no", "unknown"] = "unknown"
-    affects_reason: str = ""
-    actions: tuple[Action, ...] = ()
-    annex: tuple[Section, ...] = ()  # technical annex for analysts
-    indicators: tuple[Indicator, ...] = ()
-    techniques: tuple[Indicator, ...] = ()  # ATT&CK, value = "T1190", note = name
-    cves: tuple[Indicator, ...] = ()
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """A hit. ``label`` covers everything the hit shows: the least upper bound of the
-    document's header label (the title) and the label of the portion that matched (the
-    snippet). A match inside a SECRET section is a SECRET hit."""
-
-    item_id: str
-    kind: str  # "message", "brief", "advisory", ...
-    room_id: str
-    title: str
-    snippet: str
-    label: Label
-    created_ms: int
-    recipients: frozenset[str] | None = None
-
-
-# -- events -----------------------------------------------------------------------------------
-SyncState = Literal["offline", "connecting", "syncing", "idle", "error", "locked"]
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    state: SyncState
-    done: int = 0
-    total: int = 0  # 0: unknown / nothing in flight
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class RoomChanged:
-    room_id: str
-
-
-@dataclass(frozen=True)
-class AdvisoryArrived:
-    advisory_id: str
-    title: str
-    severity: Severity
-    urgent: bool
-    label: Label
-
-
-@dataclass(frozen=True)
-class KeyChanged:
-    notice: KeyChangeNotice
-
-
-@dataclass(frozen=True)
-class DocumentsChanged:
-    kind: Literal["brief", "advisory"]
-
-
-BackendEvent = SyncStatus | RoomChanged | AdvisoryArrived | KeyChanged | DocumentsChanged
-Listener = Callable[[BackendEvent], None]
 
 
 @runtime_checkable
@@ -286,8 +86,11 @@ class Backend(Protocol):
     def policy(self) -> Policy: ...
     def identity(self) -> Identity: ...
     def is_locked(self) -> bool: ...
+    def unlock_methods(self) -> tuple[str, ...]:
+        """How this account unlocks: ("keyring",), ("passphrase",) or both."""
     def lock(self) -> None:
-        """Drop the vault key from memory and close the vault; reads fail until unlock."""
+        """Drop the vault key from memory and close the vault; reads fail until unlock.
+        Never blocks: work in flight on other threads ends with an error."""
     def unlock(self, passphrase: str | None) -> None:
         """Reopen the vault (None: with the OS keyring). Raises BackendError."""
 
@@ -331,11 +134,45 @@ class Backend(Protocol):
         self, query: str, limit: int = 50, kinds: tuple[str, ...] | None = None
     ) -> list[SearchResult]: ...
 
-    # sync (worker thread) and events
-    def sync_once(self, timeout_s: float) -> None:
-        """One long-poll round; returns when something arrived or on timeout."""
+    # audit and security
+    def record_open(self, item_id: str, label: Label) -> None:
+        """Audit that the reader opened a restricted item (``rules.audit_on_open``)."""
+    def security_events(self, limit: int = 200) -> list[SecurityNotice]:
+        """Newest first."""
+
+    # incident reports (submit, status, questions and answers: worker thread)
+    def report_prefill(self) -> dict[str, Any]:
+        """Defaults for a new quick report (times, ids, the reporter's entity/contact)."""
+    def list_reports(self) -> list[ReportSummary]: ...
+    def report_thread(self, thread_id: str) -> list[ReportEntry]: ...
+    def submit_report(self, report: Mapping[str, Any]) -> str:
+        """Validate, encrypt to the intake devices and send; returns the report id."""
+    def set_report_status(self, thread_id: str, status: str, note: str = "") -> None: ...
+    def ask_follow_up(self, thread_id: str, question: str) -> str: ...
+    def answer_follow_up(self, question_id: str, answer: str) -> str: ...
+
+    # publishing (worker thread)
+    def publish_document(self, document: Mapping[str, Any], *,
+                         users: tuple[str, ...] | None = None,
+                         orgs: tuple[str, ...] | None = None) -> str:
+        """Issue an advisory (publisher role) or send a brief (to ``users``/``orgs`` in
+        direct mode, else to everyone cleared); returns the document id."""
+
+    # the exploited-vulnerability catalog and the inventory
+    def kev_rows(self) -> list[KevRow]: ...
+    def kev_sources(self) -> dict[str, str]:
+        """Imported catalogs: source -> "title version"."""
+    def import_kev(self, path: str) -> str:
+        """Import a KEV-format catalog file (worker thread); returns a summary line."""
+    def inventory(self) -> list[Product]: ...
+    def add_product(self, vendor: str, product: str, version: str = "") -> None: ...
+
+    # sync (sync thread) and events
+    def run_sync(self, stop: threading.Event) -> None:
+        """Sync until ``stop`` is set (long-poll loop), publishing events as things arrive.
+        Raises BackendError when it cannot go on (the caller backs off and calls again)."""
     def cancel_sync(self) -> None:
-        """Make a blocked ``sync_once`` return soon (called from the GUI thread)."""
+        """Make ``run_sync`` return as soon as it can (called from the GUI thread)."""
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Register for events; returns a function that unsubscribes."""
 
@@ -414,16 +251,12 @@ def advisory_from_document(
     )
 
 
-def open_default_backend(profile_dir: str | None = None) -> Backend:
-    """Open the enrolled profile's vault and engine.
+def open_default_backend(profile_dir: str | Path | None = None) -> Backend:
+    """The enrolled account's backend, still locked (``unlock`` opens the vault).
 
-    Phase 1: ``store`` and ``sync`` are still being written, so this raises
-    :class:`BackendUnavailable`; the adapter that calls them goes here and nowhere else.
+    Raises :class:`BackendUnavailable` when there is no account yet, or it has no
+    certificate: the desktop client then runs the first-run wizard.
     """
-    del profile_dir
-    raise BackendUnavailable(
-        "Renkei is not set up on this computer yet: enrol this device first "
-        "(renkei enrol), then start the desktop client again.",
-        "この端末はまだ登録されていません。先に端末を登録してから(renkei enrol)、"
-        "もう一度起動してください。",
-    )
+    from client.ui.store_backend import StoreBackend, default_account_dir
+
+    return StoreBackend(Path(profile_dir) if profile_dir else default_account_dir())

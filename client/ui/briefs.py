@@ -160,6 +160,7 @@ class BriefsPage(Page):
         else:
             label = banner_label(self.ctx.policy, document_labels(brief))
             self.reader.set_content(brief_html(self.ctx.policy, brief), label)
+            self.ctx.audit_open(brief.brief_id, label)
         self._update_ack()
         self.labels_moved()
 

@@ -20,6 +20,7 @@ _LANG_CHOICES = ("system", "en", "ja")
 class UiSettings:
     language: str = "system"  # "system" | "en" | "ja"
     idle_minutes: int | None = None  # None: the policy's limit
+    home_view: str = ""  # "": chosen from the certificate's roles
 
 
 def default_settings_path() -> Path:
@@ -39,7 +40,8 @@ def load_settings(path: Path) -> UiSettings:
         minutes = None
     if minutes is not None and minutes <= 0:
         minutes = None
-    return UiSettings(lang, minutes)
+    view = str(qs.value("ui/home_view", "") or "")
+    return UiSettings(lang, minutes, view if view.isidentifier() else "")
 
 
 def save_settings(path: Path, settings: UiSettings) -> None:
@@ -47,4 +49,5 @@ def save_settings(path: Path, settings: UiSettings) -> None:
     qs = QSettings(str(path), QSettings.Format.IniFormat)
     qs.setValue("ui/language", settings.language)
     qs.setValue("ui/idle_minutes", settings.idle_minutes or "")
+    qs.setValue("ui/home_view", settings.home_view)
     qs.sync()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from client.ui.backend import BackendEvent
 from client.ui.page import Page, UiContext
-from client.ui.presentation import ROLES, Tile, home_tiles, primary_role
+from client.ui.presentation import Tile, available_views, home_tiles
 
 __all__ = ["HomePage", "role_text", "tile_text"]
 
@@ -29,6 +29,7 @@ def role_text(role: str) -> str:
         "executive": translate("Roles", "Executive"),
         "operator": translate("Roles", "Reporting operator"),
         "publisher": translate("Roles", "Publisher"),
+        "intake": translate("Roles", "Intake officer"),
     }.get(role, role)
 
 
@@ -43,14 +44,19 @@ def tile_text(key: str) -> str:
         "advisories_recent": translate("Home", "Advisories in the last 30 days"),
         "search": translate("Home", "Search everything you may read"),
         "rooms_unread": translate("Home", "Unread messages in joint rooms"),
-        "report_incident": translate("Home", "Report an incident (coming in a later version)"),
-        "compose_advisory": translate("Home", "Compose an advisory (coming in a later version)"),
+        "report_incident": translate("Home", "Report an incident (quick report)"),
+        "report_questions": translate("Home", "Questions from the centre to answer"),
+        "reports_new": translate("Home", "New incident reports to triage"),
+        "reports_waiting": translate("Home", "Reports waiting for information"),
+        "compose_advisory": translate("Home", "Compose an advisory or brief"),
+        "kev_catalog": translate("Home", "Exploited-vulnerability catalog"),
         "key_changes": translate("Home", "Key changes to review"),
     }.get(key, key)
 
 
 class HomePage(Page):
     key = "home"
+    view_chosen = Signal(str)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -62,10 +68,9 @@ class HomePage(Page):
         font.setBold(True)
         self.greeting.setFont(font)
         self.role_box = QComboBox(self)
-        held = [r for r in ROLES if r in ctx.roles] or ["analyst"]
-        for r in held:
+        for r in available_views(ctx.roles):
             self.role_box.addItem("", r)
-        self.role_box.setCurrentIndex(max(0, self.role_box.findData(primary_role(ctx.roles))))
+        self.role_box.setCurrentIndex(max(0, self.role_box.findData(ctx.view)))
         self.role_caption = QLabel(self)
         self.role_caption.setBuddy(self.role_box)
         self.grid = QGridLayout()
@@ -77,7 +82,7 @@ class HomePage(Page):
         lay.addLayout(top)
         lay.addLayout(self.grid)
         lay.addStretch(1)
-        self.role_box.currentIndexChanged.connect(lambda _i: self.reload())
+        self.role_box.currentIndexChanged.connect(self._on_view)
         # Events come in bursts during sync; count once they settle.
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
@@ -92,12 +97,18 @@ class HomePage(Page):
     def role(self) -> str:
         return str(self.role_box.currentData())
 
+    def _on_view(self, _index: int) -> None:
+        self.ctx.view = self.role()
+        self.view_chosen.emit(self.role())
+        self.reload()
+
     def reload(self) -> None:
         b, rf = self.ctx.backend, self.ctx.read_filter
         briefs = [x for x in (rf.brief(y) for y in b.list_briefs()) if x is not None]
         advisories = [x for x in (rf.advisory(y) for y in b.list_advisories()) if x is not None]
+        reports = b.list_reports() if self.role() in ("operator", "intake") else []
         self.tiles = home_tiles([self.role()], b.list_rooms(), briefs, advisories,
-                                b.pending_key_changes(None), self.ctx.today())
+                                b.pending_key_changes(None), self.ctx.today(), reports)
         self._loaded = True
         self._build()
 

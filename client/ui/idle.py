@@ -151,12 +151,26 @@ class LockScreen(QWidget):
         outer.addLayout(box, 2)
         outer.addStretch(1)
 
+        self.methods: tuple[str, ...] = ("passphrase", "keyring")
         self.unlock_button.clicked.connect(self._submit)
         self.passphrase.returnPressed.connect(self._submit)
         self.keyring_button.clicked.connect(lambda: self._emit(None))
         self._retranslate()
 
+    def set_methods(self, methods: tuple[str, ...]) -> None:
+        """Offer only the ways this account unlocks ("passphrase", "keyring")."""
+        self.methods = tuple(methods) or ("passphrase", "keyring")
+        passphrase = "passphrase" in self.methods
+        self.passphrase.setVisible(passphrase)
+        self.unlock_button.setVisible(passphrase)
+        self.keyring_button.setVisible("keyring" in self.methods)
+        if not passphrase:
+            self.keyring_button.setDefault(True)
+
     def _submit(self) -> None:
+        if "passphrase" not in self.methods:
+            self._emit(None)
+            return
         text = self.passphrase.text()
         if not text:
             self.error.setText(self.tr("Enter your passphrase, or unlock with the system "
@@ -166,24 +180,28 @@ class LockScreen(QWidget):
 
     def _emit(self, passphrase: str | None) -> None:
         self.passphrase.clear()
-        self.error.clear()
         self.set_busy(True)
         self.unlock_requested.emit(passphrase)
 
     def set_busy(self, busy: bool) -> None:
         for w in (self.passphrase, self.unlock_button, self.keyring_button):
             w.setEnabled(not busy)
-        if not busy:
+        if busy:
+            self.error.setText(self.tr("Unlocking…"))
+        elif "passphrase" in self.methods:
             self.passphrase.setFocus()
+        else:
+            self.keyring_button.setFocus()
 
     def show_error(self, message: str) -> None:
         self.set_busy(False)
         self.error.setText(message)
 
+
     def reset(self) -> None:
         self.passphrase.clear()
-        self.error.clear()
         self.set_busy(False)
+        self.error.clear()
 
     def _retranslate(self) -> None:
         self._title.setText(self.tr("Renkei is locked"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,10 +41,14 @@ from client.ui.home import HomePage
 from client.ui.i18n import apply_language, current_language
 from client.ui.icon import app_icon
 from client.ui.idle import IdleLock, LockScreen
+from client.ui.kev import KevPage
 from client.ui.marks import ClassificationBanner, PortionChip
 from client.ui.models import ValueRole
 from client.ui.notify import Notifier
 from client.ui.page import Page, UiContext
+from client.ui.presentation import available_views, primary_role
+from client.ui.publish import PublishPage
+from client.ui.reports import ReportsPage
 from client.ui.rooms import RoomsPage, TimelineView
 from client.ui.rules import CLIPBOARD_CLEAR_MS, ReadFilter, banner_label, effective_idle_seconds
 from client.ui.search import SearchPage
@@ -53,7 +58,14 @@ from intel.markings import Label
 
 __all__ = ["MainWindow"]
 
-PAGE_ORDER = ("home", "rooms", "briefs", "advisories", "search", "directory", "settings")
+PAGE_ORDER = ("home", "rooms", "briefs", "advisories", "kev", "reports", "publish", "search",
+              "directory", "settings")
+
+
+def initial_view(saved: str, roles: Iterable[str]) -> str:
+    """The saved home view when the certificate still allows it, else the roles' own."""
+    roles = list(roles)
+    return saved if saved in available_views(roles) else primary_role(roles)
 
 
 class NoticeBar(QFrame):
@@ -111,7 +123,8 @@ class MainWindow(QMainWindow):
         self.guard = CopyGuard(self.policy, clear_after_ms=clipboard_clear_ms, parent=self)
         self.runner = TaskRunner(self)
         self.ctx = UiContext(backend, self.policy, identity, self.read_filter, self.guard,
-                             self.runner, self.notify, today)
+                             self.runner, self.notify, today,
+                             initial_view(self.settings.home_view, identity.clearance.roles))
         self.locked = False
         self.setWindowIcon(app_icon())
 
@@ -124,8 +137,10 @@ class MainWindow(QMainWindow):
         self.pages_stack = QStackedWidget(self)
         self.pages: dict[str, Page] = {}
         self.settings_page = SettingsPage(self.ctx, self.settings, self)
-        for page in (HomePage(self.ctx, self), RoomsPage(self.ctx, self),
-                     BriefsPage(self.ctx, self), AdvisoriesPage(self.ctx, self),
+        self.home_page = HomePage(self.ctx, self)
+        for page in (self.home_page, RoomsPage(self.ctx, self), BriefsPage(self.ctx, self),
+                     AdvisoriesPage(self.ctx, self), KevPage(self.ctx, self),
+                     ReportsPage(self.ctx, self), PublishPage(self.ctx, self),
                      SearchPage(self.ctx, self), DirectoryPage(self.ctx, self),
                      self.settings_page):
             self.pages[page.key] = page
@@ -139,6 +154,7 @@ class MainWindow(QMainWindow):
         ml.addWidget(self.nav)
         ml.addWidget(self.pages_stack, 1)
         self.lock_screen = LockScreen(self)
+        self.lock_screen.set_methods(backend.unlock_methods())
         self.screens = QStackedWidget(self)
         self.screens.addWidget(self.main_area)
         self.screens.addWidget(self.lock_screen)
@@ -180,8 +196,9 @@ class MainWindow(QMainWindow):
         self.guard.copied.connect(self.notify)
         self.settings_page.language_chosen.connect(self.set_language)
         self.settings_page.idle_minutes_chosen.connect(self.set_idle_minutes)
+        self.home_page.view_chosen.connect(self.set_home_view)
         for i in range(len(PAGE_ORDER)):
-            sc = QShortcut(QKeySequence(f"Alt+{i + 1}"), self)
+            sc = QShortcut(QKeySequence(f"Alt+{(i + 1) % 10}"), self)
             sc.activated.connect(lambda i=i: self.nav.setCurrentRow(i))
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self).activated.connect(
@@ -326,11 +343,14 @@ class MainWindow(QMainWindow):
     # -- settings -----------------------------------------------------------------------
     def set_language(self, choice: str) -> None:
         apply_language(choice)
-        self._save(UiSettings(choice, self.settings.idle_minutes))
+        self._save(replace(self.settings, language=choice))
 
     def set_idle_minutes(self, minutes: int) -> None:
         self.idle.set_timeout(effective_idle_seconds(self.policy, minutes))
-        self._save(UiSettings(self.settings.language, minutes))
+        self._save(replace(self.settings, idle_minutes=minutes))
+
+    def set_home_view(self, view: str) -> None:
+        self._save(replace(self.settings, home_view=view))
 
     def _save(self, settings: UiSettings) -> None:
         self.settings = settings
@@ -343,7 +363,7 @@ class MainWindow(QMainWindow):
         for i, key in enumerate(PAGE_ORDER):
             item = self.nav.item(i)
             item.setText(f"{self.pages[key].title()}")
-            item.setToolTip(self.tr("Alt+%1").replace("%1", str(i + 1)))
+            item.setToolTip(self.tr("Alt+%1").replace("%1", str((i + 1) % 10)))
         self.nav.setAccessibleName(self.tr("Navigation"))
         self.pages_stack.setAccessibleName(self.tr("Screens"))
         self.sync_label.setAccessibleName(self.tr("Sync status"))
@@ -360,16 +380,30 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
             self.update_banners()
+            # Documents carry section titles in the reader's language: read them again.
+            QTimer.singleShot(0, self._reload_documents)
         super().changeEvent(event)
 
+    def _reload_documents(self) -> None:
+        if self.locked or self.backend.is_locked() or not self.isVisible():
+            return
+        try:
+            for key in ("briefs", "advisories"):
+                self.pages[key].reload()
+        except BackendError as exc:
+            self.notify(str(exc))
+        self.update_banners()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        self.shutdown()
+        # A long-poll in flight ends on its own; the application waits for it at exit
+        # (workers.wait_for_threads), so closing never freezes another window.
+        self.shutdown(wait=False)
         super().closeEvent(event)
 
-    def shutdown(self) -> None:
+    def shutdown(self, *, wait: bool = True) -> None:
         """Stop the threads and forget the clipboard content we placed."""
         self.idle.stop()
-        self.sync.stop()
+        self.sync.shutdown(wait=wait)
         self.runner.shutdown()
         self.bridge.close()
         self.guard.expire()

@@ -31,10 +31,24 @@ class UiContext:
     runner: TaskRunner
     notify: Callable[[str], None]  # a short message in the status bar
     today: Callable[[], date]
+    view: str = "analyst"  # the home view in use (presentation.available_views)
 
     @property
     def roles(self) -> frozenset[str]:
         return self.identity.clearance.roles
+
+    def audit_open(self, item_id: str, label: Label) -> None:
+        """Record that a restricted item was opened (an audit failure is shown, not
+        raised: reading goes on, the status bar says the log could not be written)."""
+        from client.ui.backend import BackendError
+        from client.ui.rules import audit_on_open
+
+        if not audit_on_open(self.policy, label):
+            return
+        try:
+            self.backend.record_open(item_id, label)
+        except BackendError as exc:
+            self.notify(str(exc))
 
 
 class Page(QWidget):

@@ -8,11 +8,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-from client.ui.backend import SEVERITIES, Advisory, Brief, KeyChangeNotice, RoomSummary, Severity
+from client.ui.values import (
+    SEVERITIES,
+    Advisory,
+    Brief,
+    KeyChangeNotice,
+    ReportSummary,
+    RoomSummary,
+    Severity,
+)
 
 __all__ = [
     "ROLES",
     "Tile",
+    "available_views",
     "TrendBucket",
     "advisory_trend",
     "due_status",
@@ -22,8 +31,12 @@ __all__ = [
     "primary_role",
 ]
 
-ROLES = ("analyst", "responder", "executive", "operator", "publisher")
-Role = Literal["analyst", "responder", "executive", "operator", "publisher"]
+ROLES = ("analyst", "responder", "executive", "operator", "publisher", "intake")
+Role = Literal["analyst", "responder", "executive", "operator", "publisher", "intake"]
+# Certificate roles (crypto.certs.ROLES) that come with a home view of their own.
+_CERT_ROLE_VIEWS = {"publisher": "publisher", "intake": "intake", "reporter": "operator"}
+# Views anyone may choose: reading, coordinating, the calm overview, reporting incidents.
+_OPEN_VIEWS = ("analyst", "responder", "executive", "operator")
 DueStatus = Literal["overdue", "soon", "later", "none"]
 SOON_DAYS = 7
 
@@ -32,13 +45,25 @@ def ms_to_date(ms: int) -> date:
     return datetime.fromtimestamp(ms / 1000, UTC).date()
 
 
+def _views_of(roles: Iterable[str]) -> set[str]:
+    return {_CERT_ROLE_VIEWS.get(r, r) for r in roles}
+
+
 def primary_role(roles: Iterable[str]) -> Role:
-    """The role whose home is shown first; analysts' home when no known role is held."""
-    held = set(roles)
-    for role in ("executive", "publisher", "operator", "responder", "analyst"):
+    """The role whose home is shown first; analysts' home when no known role is held.
+    Certificate roles count as their views (publisher, intake, reporter -> operator)."""
+    held = _views_of(roles)
+    for role in ("executive", "publisher", "intake", "operator", "responder", "analyst"):
         if role in held:
-            return role
+            return role  # type: ignore[return-value]
     return "analyst"
+
+
+def available_views(roles: Iterable[str]) -> list[str]:
+    """The home views a person may choose: the open ones, and those their certificate's
+    roles grant (publisher, intake)."""
+    held = _views_of(roles) | set(_OPEN_VIEWS)
+    return [v for v in ROLES if v in held]
 
 
 def fingerprint_rows(fingerprint: str, per_row: int = 4) -> list[list[str]]:
@@ -106,6 +131,7 @@ def home_tiles(
     advisories: Sequence[Advisory],
     key_changes: Sequence[KeyChangeNotice],
     today: date,
+    reports: Sequence[ReportSummary] = (),
 ) -> list[Tile]:
     """Tiles for the holder's primary role, then the shared ones."""
     role = primary_role(roles)
@@ -137,18 +163,28 @@ def home_tiles(
             Tile("advisories_recent", len(recent), "advisories"),
         ]
     elif role == "operator":
-        # Incident reporting arrives with the report screens (a later phase).
+        questions = sum(r.open_questions for r in reports if r.mine)
         tiles += [
-            Tile("report_incident", None, "reports", enabled=False),
+            Tile("report_incident", None, "reports"),
+            Tile("report_questions", questions, "reports", urgent=questions > 0),
             Tile("rooms_unread", unread, "rooms", urgent=unread > 0),
+        ]
+    elif role == "intake":
+        new = sum(1 for r in reports if r.status == "received")
+        waiting = sum(1 for r in reports if r.status == "need-info")
+        tiles += [
+            Tile("reports_new", new, "reports", urgent=new > 0),
+            Tile("reports_waiting", waiting, "reports"),
+            Tile("advisories_recent", len(recent), "advisories"),
         ]
     else:  # publisher
         tiles += [
-            Tile("compose_advisory", None, "publish", enabled=False),
+            Tile("compose_advisory", None, "publish"),
             Tile("advisories_recent", len(recent), "advisories"),
+            Tile("kev_catalog", None, "kev"),
         ]
     if key_changes:
         tiles.append(Tile("key_changes", len(key_changes), "directory", urgent=True))
-    if role != "responder" and role != "operator":
+    if role not in ("responder", "operator"):
         tiles.append(Tile("rooms_unread", unread, "rooms"))
     return tiles

@@ -31,6 +31,7 @@ __all__ = [
     "ReadFilter",
     "WriteDown",
     "allowed_labels",
+    "audit_on_open",
     "banner_label",
     "copy_allowed",
     "derived_choices",
@@ -259,6 +260,17 @@ def copy_allowed(policy: Policy, label: Label | None) -> bool:
         return policy.rank(label.level) < policy.rank(policy.copy_block_level)
     except LabelError:
         return False
+
+
+def audit_on_open(policy: Policy, label: Label | None) -> bool:
+    """Opening an item is audited when it is restricted: above the lowest level or in a
+    compartment (unknown labels too: fail closed)."""
+    if label is None:
+        return False
+    try:
+        return policy.rank(label.level) > 0 or bool(label.compartments)
+    except LabelError:
+        return True
 
 
 def effective_idle_seconds(policy: Policy, user_minutes: int | None) -> int:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from client.ui.backend import Backend, BackendError, BackendEvent, SyncStatus
 
-__all__ = ["EventBridge", "SyncController", "TaskRunner"]
+__all__ = ["EventBridge", "SyncController", "TaskRunner", "wait_for_threads"]
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +125,27 @@ class EventBridge(QObject):
         self._unsubscribe()
 
 
+# Sync threads of closed windows that may still be inside a long-poll: kept alive here until
+# they end, so closing a window never waits for the network (see wait_for_threads).
+_RETIRING: list[tuple[QThread, QObject]] = []
+
+
+def wait_for_threads(timeout_ms: int = 60_000) -> None:
+    """At exit: wait for the sync threads of closed windows (a QThread destroyed while it
+    runs aborts the process)."""
+    while _RETIRING:
+        thread, _loop = _RETIRING.pop()
+        thread.quit()
+        thread.wait(timeout_ms)
+
+
 class _SyncLoop(QObject):
     status = Signal(object)
     stopped = Signal()
 
-    def __init__(self, backend: Backend, timeout_s: float, backoff_s: tuple[float, ...]) -> None:
+    def __init__(self, backend: Backend, backoff_s: tuple[float, ...]) -> None:
         super().__init__()
         self._backend = backend
-        self._timeout_s = timeout_s
         self._backoff_s = backoff_s
         self.stop_flag = threading.Event()
 
@@ -141,9 +154,13 @@ class _SyncLoop(QObject):
         failures = 0
         while not self.stop_flag.is_set():
             try:
-                self._backend.sync_once(self._timeout_s)
+                self._backend.run_sync(self.stop_flag)
                 failures = 0
+                if not self.stop_flag.is_set():
+                    self.stop_flag.wait(self._backoff_s[0])  # returned early: no busy loop
             except Exception as exc:  # noqa: BLE001 - shown in the status bar, then retried
+                if self.stop_flag.is_set():
+                    break  # locked or closing: the error is the lock's doing
                 err = _as_backend_error(exc)
                 self.status.emit(SyncStatus("error", message=str(err)))
                 delay = self._backoff_s[min(failures, len(self._backoff_s) - 1)]
@@ -153,7 +170,13 @@ class _SyncLoop(QObject):
 
 
 class SyncController(QObject):
-    """Runs ``backend.sync_once`` in a loop on its own thread until stopped."""
+    """Runs ``backend.run_sync`` on its own thread (restarting it after failures, with
+    backoff) until stopped.
+
+    ``stop`` never blocks: a long-poll in flight ends on its own (the thread then closes its
+    vault connection) and a ``start`` meanwhile takes effect once it has. Only ``shutdown``
+    waits for the thread.
+    """
 
     status = Signal(object)  # SyncStatus
 
@@ -161,37 +184,67 @@ class SyncController(QObject):
         self,
         backend: Backend,
         parent: QObject | None = None,
-        timeout_s: float = 25.0,
         backoff_s: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0, 30.0),
     ) -> None:
         super().__init__(parent)
         self._backend = backend
-        self._timeout_s = timeout_s
         self._backoff_s = backoff_s
         self._thread: QThread | None = None
         self._loop: _SyncLoop | None = None
+        self._restart = False
 
     def running(self) -> bool:
         return self._thread is not None and self._thread.isRunning()
 
-    def start(self) -> None:
-        if self.running():
-            return
-        self._thread = QThread()
-        self._thread.setObjectName("renkei-sync")
-        self._loop = _SyncLoop(self._backend, self._timeout_s, self._backoff_s)
-        self._loop.moveToThread(self._thread)
-        self._thread.started.connect(self._loop.run)
-        self._loop.status.connect(self.status)
-        self._loop.stopped.connect(self._thread.quit)
-        self._thread.start()
+    def stopping(self) -> bool:
+        return self._loop is not None and self._loop.stop_flag.is_set()
 
-    def stop(self, timeout_ms: int = 30_000) -> None:
-        if self._thread is None or self._loop is None:
+    def start(self) -> None:
+        if self._thread is not None:
+            if self.stopping():
+                self._restart = True  # once the old loop has wound down
             return
-        self._loop.stop_flag.set()
-        self._backend.cancel_sync()
-        self._thread.quit()
-        self._thread.wait(timeout_ms)
-        self._thread = None
-        self._loop = None
+        self._restart = False
+        thread = QThread()
+        thread.setObjectName("renkei-sync")
+        loop = _SyncLoop(self._backend, self._backoff_s)
+        loop.moveToThread(thread)
+        thread.started.connect(loop.run)
+        loop.status.connect(self.status)
+        loop.stopped.connect(thread.quit)
+        thread.finished.connect(self._finished)
+        self._thread, self._loop = thread, loop
+        thread.start()
+
+    def stop(self) -> None:
+        self._restart = False
+        if self._loop is not None:
+            self._loop.stop_flag.set()
+            self._backend.cancel_sync()
+        if self._thread is not None:
+            self._thread.quit()  # leaves its event loop once the sync loop returns
+
+    @Slot()
+    def _finished(self) -> None:
+        thread, loop = self._thread, self._loop
+        if thread is None:
+            return
+        thread.wait(5_000)  # "finished" is emitted just before the thread really ends
+        self._thread = self._loop = None
+        thread.deleteLater()
+        if loop is not None:
+            loop.deleteLater()
+        if self._restart:
+            self.start()
+
+    def shutdown(self, timeout_ms: int = 60_000, *, wait: bool = True) -> None:
+        """Stop; wait for the thread, or (``wait=False``) hand it to ``wait_for_threads``."""
+        self.stop()
+        thread, loop = self._thread, self._loop
+        self._thread = self._loop = None
+        if thread is None or loop is None:
+            return
+        if wait:
+            thread.wait(timeout_ms)
+        else:
+            _RETIRING.append((thread, loop))

@@ -65,3 +65,94 @@ def make_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
     yield make
     for w in windows:
         w.shutdown()
+
+
+# -- a real sharing server (renkei-server on loopback) and enrolled people ------------------
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One ``renkei-server`` per xdist worker with its authority; tests enrol unique users."""
+    from client.demo_world import DemoAuthority, DemoServer
+
+    base = tmp_path_factory.mktemp("live")
+    authority = DemoAuthority()
+    server = DemoServer(base / "server-data", authority.write_public(base / "authority.pub"))
+    server.start()
+    server.authority = authority  # type: ignore[attr-defined]
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def enrol_person(tmp_path: Path, live_server: Any) -> Callable[..., Any]:
+    """Enrol an invented person against the live server (passphrase: DEMO_PASSPHRASE)."""
+    import secrets as _secrets
+
+    from client.demo_world import DemoPerson, enrol
+
+    tag = _secrets.token_hex(3)
+
+    def make(key: str, level: str, *, org: str = "org-a", compartments: tuple[str, ...] = (),
+             roles: tuple[str, ...] = ()) -> Any:
+        person = DemoPerson(f"{key}-{tag}", f"{key}-{tag}", key.title(), org, level,
+                            compartments, roles)
+        return enrol(tmp_path, person, live_server.authority, live_server.url)
+
+    return make
+
+
+@pytest.fixture
+def opened() -> Iterator[Callable[..., Any]]:
+    """``opened(person)`` -> (session, engine) for seeding content; closed afterwards."""
+    import time as _time
+
+    from client.demo_world import DEMO_PASSPHRASE
+    from sync.account import open_session
+    from sync.engine import Engine
+
+    held: list[Any] = []
+
+    def open_(person: Any) -> tuple[Any, Any]:
+        s = open_session(person.account, passphrase=DEMO_PASSPHRASE, clock=_time.time)
+        e = Engine(s)
+        held.append((s, e))
+        e.register()
+        e.catch_up()
+        return s, e
+
+    yield open_
+    for s, e in held:
+        e.close()
+        s.close()
+
+
+@pytest.fixture
+def store_backends() -> Iterator[Callable[..., Any]]:
+    """``make(person)`` -> an unlocked StoreBackend; locked (connections closed) afterwards."""
+    from client.demo_world import DEMO_PASSPHRASE
+    from client.ui.store_backend import StoreBackend
+
+    made: list[Any] = []
+
+    def make(person: Any, unlock: bool = True, **kw: Any) -> Any:
+        kw.setdefault("poll_timeout", 1.0)
+        b = StoreBackend(person.account, **kw)
+        if unlock:
+            b.unlock(DEMO_PASSPHRASE)
+        made.append(b)
+        return b
+
+    yield make
+    for b in made:
+        b.cancel_sync()
+        b.lock()
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left(qapp: Any) -> Iterator[None]:
+    """Sync threads of windows closed during a test end before the next test starts."""
+    yield
+    from client.ui.workers import wait_for_threads
+
+    wait_for_threads()

@@ -7,10 +7,12 @@ UI's own model layer keeps restricted content out of every view. Synthetic data 
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from client.ui.backend import (
     Action,
@@ -18,19 +20,28 @@ from client.ui.backend import (
     BackendError,
     BackendEvent,
     Brief,
+    CatalogChanged,
     Device,
     Entry,
     Identity,
     Indicator,
+    KevRow,
     KeyChangeNotice,
     Listener,
     Member,
+    Product,
+    ReportEntry,
+    ReportsChanged,
+    ReportSummary,
     RoomChanged,
     RoomSummary,
     SearchResult,
     Section,
+    SecurityNotice,
 )
+from intel.documents import parse_document
 from intel.markings import Clearance, Label, Policy, least_upper_bound
+from intel.reports import parse_report, quick_report_defaults
 
 PASSPHRASE = "correct horse battery staple"
 SECRET_WORD = "ZEBRA-SECRET"  # appears only in SECRET or higher content
@@ -74,6 +85,14 @@ class MemoryBackend:
         self._next_pos = 1 + max((e.pos for es in self.entries.values() for e in es), default=0)
         self.vault_key: bytes | None = None if self.locked else b"k" * 32
         self.sync_rounds = 0
+        self.opened: list[tuple[str, str]] = []
+        self.security: list[SecurityNotice] = []
+        self.reports: list[ReportSummary] = []
+        self.threads: dict[str, list[ReportEntry]] = {}
+        self.submitted: list[dict[str, Any]] = []
+        self.published: list[tuple[dict[str, Any], Any, Any]] = []
+        self.kev: list[KevRow] = []
+        self.products: list[Product] = []
 
     # -- helpers --------------------------------------------------------------------------
     def _log(self, name: str, *args: object) -> None:
@@ -264,10 +283,110 @@ class MemoryBackend:
         assert lub is not None
         return lub
 
+    # -- audit and security -----------------------------------------------------------------
+    def record_open(self, item_id: str, label: Label) -> None:
+        self.opened.append((item_id, label.canonical()))
+
+    def security_events(self, limit: int = 200) -> list[SecurityNotice]:
+        self._open()
+        return list(reversed(self.security))[:limit]
+
+    # -- incident reports -----------------------------------------------------------------
+    def report_prefill(self) -> dict[str, Any]:
+        now = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
+        return quick_report_defaults(now, self.policy_)
+
+    def list_reports(self) -> list[ReportSummary]:
+        self._open()
+        return list(self.reports)
+
+    def report_thread(self, thread_id: str) -> list[ReportEntry]:
+        self._open()
+        return list(self.threads.get(thread_id, []))
+
+    def submit_report(self, report: Mapping[str, Any]) -> str:
+        self._open()
+        rep = parse_report(dict(report))  # the real backend validates the same way
+        self.submitted.append(dict(report))
+        label = self.policy_.parse_label(rep.label)
+        self.reports.insert(0, ReportSummary(rep.thread_id, rep.entity.name,
+                                             self.identity_.user_id, rep.stage.value, label,
+                                             "received", 1, 0, NOW_MS, NOW_MS, True))
+        self.threads.setdefault(rep.thread_id, []).append(ReportEntry(
+            f"rep-{rep.report_id}", "report", self.identity_.user_id,
+            self.identity_.display_name, False, label, NOW_MS, rep.summary,
+            report_id=rep.report_id, stage=rep.stage.value, category=rep.category.value,
+            entity=rep.entity.name))
+        self.emit(ReportsChanged())
+        return rep.report_id
+
+    def set_report_status(self, thread_id: str, status: str, note: str = "") -> None:
+        self._log("set_report_status", thread_id, status, note)
+        self.reports = [replace(r, status=status) if r.thread_id == thread_id else r
+                        for r in self.reports]
+        self.emit(ReportsChanged())
+
+    def ask_follow_up(self, thread_id: str, question: str) -> str:
+        self._log("ask_follow_up", thread_id, question)
+        qid = f"Q-{len(self.calls)}"
+        thread = self.threads.setdefault(thread_id, [])
+        label = thread[0].label if thread else L("UNCLASSIFIED//TLP:AMBER+STRICT")
+        thread.append(ReportEntry(f"q-{qid}", "question", self.identity_.user_id,
+                                  self.identity_.display_name, True, label, NOW_MS, question,
+                                  question_id=qid))
+        self.emit(ReportsChanged())
+        return qid
+
+    def answer_follow_up(self, question_id: str, answer: str) -> str:
+        self._log("answer_follow_up", question_id, answer)
+        for thread in self.threads.values():
+            for i, e in enumerate(thread):
+                if e.question_id == question_id and e.what == "question":
+                    thread[i] = replace(e, answered=True)
+                    thread.append(ReportEntry(f"a-{question_id}", "answer",
+                                              self.identity_.user_id,
+                                              self.identity_.display_name, False, e.label,
+                                              NOW_MS, answer, question_id=question_id))
+        self.emit(ReportsChanged())
+        return f"a-{question_id}"
+
+    # -- publishing -----------------------------------------------------------------------
+    def publish_document(self, document: Mapping[str, Any], *,
+                         users: tuple[str, ...] | None = None,
+                         orgs: tuple[str, ...] | None = None) -> str:
+        self._open()
+        doc = parse_document(dict(document), self.policy_)
+        self.published.append((dict(document), users, orgs))
+        return doc.document_id
+
+    # -- catalog --------------------------------------------------------------------------
+    def kev_rows(self) -> list[KevRow]:
+        self._open()
+        names = {p.product.casefold() for p in self.products}
+        return [replace(r, affects_us=r.product.casefold() in names) for r in self.kev]
+
+    def kev_sources(self) -> dict[str, str]:
+        return {"cisa": "Synthetic KEV 2026.01.01"} if self.kev else {}
+
+    def import_kev(self, path: str) -> str:
+        self._log("import_kev", path)
+        return "imported"
+
+    def inventory(self) -> list[Product]:
+        return list(self.products)
+
+    def add_product(self, vendor: str, product: str, version: str = "") -> None:
+        self.products.append(Product(vendor, product, version))
+        self.emit(CatalogChanged())
+
     # -- sync -----------------------------------------------------------------------------
-    def sync_once(self, timeout_s: float) -> None:
-        self.sync_rounds += 1
-        self._cancel.wait(min(timeout_s, 0.05))
+    def unlock_methods(self) -> tuple[str, ...]:
+        return ("passphrase", "keyring")
+
+    def run_sync(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            self.sync_rounds += 1
+            stop.wait(0.05)
 
     def cancel_sync(self) -> None:
         self._cancel.set()
@@ -401,4 +520,27 @@ def build(policy: Policy, me: Member, *, big_room: int = 0) -> MemoryBackend:
                                   f"{SECRET_WORD} intrusion."),), affects_us="no"),
     ]
     b.key_changes = [KeyChangeNotice(1, "bob", "Bob", f"d{2:032x}", fp(2), fp(77))]
+    public = L("UNCLASSIFIED//TLP:CLEAR")
+    b.kev = [
+        KevRow("CVE-2025-0001", "Gateway Corp", "Edge Gateway", "Gateway RCE",
+               date(2025, 12, 20), date(2025, 12, 30), True, "Pre-auth RCE.", "Patch.",
+               source="domestic", label=public),
+        KevRow("CVE-2024-1111", "Mail Inc", "Mail Server", "Mail auth bypass",
+               date(2025, 11, 1), date(2026, 1, 5), False, "Auth bypass.", "Upgrade.",
+               source="cisa", label=public),
+        KevRow("CVE-2023-2222", "Old Soft", "Legacy CMS", "CMS SQL injection",
+               date(2023, 5, 1), date(2023, 5, 22), True, "SQL injection.", "Remove.",
+               source="cisa", label=public),
+    ]
+    b.products = [Product("Gateway Corp", "Edge Gateway", "4.2")]
+    amber = L("UNCLASSIFIED//TLP:AMBER+STRICT")
+    b.reports = [ReportSummary("IR-1", "Kanto Test Power", "carol", "quick", amber,
+                               "need-info", 1, 1, NOW_MS - DAY_MS, NOW_MS, False)]
+    b.threads = {"IR-1": [
+        ReportEntry("r1", "report", "carol", "Carol", False, amber, NOW_MS - DAY_MS,
+                    "Ransom note on file servers.", report_id="IR-1", stage="quick",
+                    category="ransomware", entity="Kanto Test Power"),
+        ReportEntry("q1", "question", "ivy", "Ivy", True, amber, NOW_MS,
+                    "Is the VPN segment affected?", question_id="Q-1"),
+    ]}
     return b

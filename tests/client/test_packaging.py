@@ -38,3 +38,60 @@ def test_icon_renders(qapp: Any) -> None:
     renderer = QSvgRenderer(str(PKG / "renkei.svg"))
     assert renderer.isValid()
     assert renderer.defaultSize().width() == 64
+
+
+# -- the PyInstaller bundle -------------------------------------------------------------------
+ROOT = PKG.parent
+BUILT = ROOT / "dist" / "renkei"
+
+
+def _run_bundle(folder: Path) -> None:
+    import os
+    import subprocess
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    desktop, cli = folder / "renkei-desktop", folder / "renkei"
+    out = subprocess.run([str(desktop), "--version"], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert out.returncode == 0 and out.stdout.startswith("renkei-desktop "), out.stderr
+    out = subprocess.run([str(desktop), "--self-test"], capture_output=True, text=True,
+                         timeout=180, env=env)
+    assert out.returncode == 0 and "self-test: ok" in out.stdout, out.stdout + out.stderr
+    out = subprocess.run([str(cli), "--help"], capture_output=True, text=True, timeout=120,
+                         env=env)
+    assert out.returncode == 0 and "usage: renkei" in out.stdout, out.stderr
+
+
+def test_spec_names_its_entry_points() -> None:
+    spec = (PKG / "renkei.spec").read_text("utf-8")
+    for script in ("renkei_desktop.py", "renkei_cli.py"):
+        assert script in spec and (PKG / script).is_file()
+    assert 'name="renkei-desktop"' in spec and 'name="renkei"' in spec
+    assert "renkei_ja.qm" in spec and '"intel" / "data"' in spec
+
+
+def test_built_bundle_runs() -> None:
+    """The bundle `make bundle` built, if there is one."""
+    import pytest
+
+    if not (BUILT / "renkei-desktop").is_file():
+        pytest.skip("no bundle in dist/renkei (run `make bundle`)")
+    _run_bundle(BUILT)
+
+
+def test_bundle_builds_and_runs(tmp_path: Path) -> None:
+    """Build the one-folder bundle from the spec (about a minute) and run it."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    import pytest
+
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.skip("PyInstaller is not installed (the `bundle` extra)")
+    out = subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+         "--distpath", str(tmp_path / "dist"), "--workpath", str(tmp_path / "build"),
+         str(PKG / "renkei.spec")], capture_output=True, text=True, timeout=280, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-3000:]
+    _run_bundle(tmp_path / "dist" / "renkei")
