@@ -36,7 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "client.cli_rooms",
     "client.cli_messaging",
     "client.cli_intel",
-    "client.demo",
+    "client.cli_demo",
     # Further command groups register here, e.g. "client.cli_report", "client.cli_kev",
     # "client.cli_stix", "client.cli_demo".
 )
