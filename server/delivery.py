@@ -4,7 +4,9 @@ Clients never rely on these rules for confidentiality (content is end-to-end enc
 but the server still hands a device only what it may read:
 
 - room rows: only while the device's user was a member (intervals of feed positions);
-  envelopes additionally only when the device's certificate clears the label;
+  envelopes additionally only when the device's certificate clears the label; in a room
+  that shares history, a member can also fetch the envelopes from outside its intervals
+  (``visible_in_history``), under the same label rules;
 - channel envelopes: by label (advisories, catalog, briefs); ``channel:intake`` only to
   devices with the ``intake`` role;
 - direct-mode envelopes: only to the devices named in the header's ``to``;
@@ -55,14 +57,6 @@ def visible(state: State, cert: Certificate, row: FeedRow) -> bool:
         return state.member_at(row.scope, cert.user_id, row.pos)
     if kind != "envelope":
         return False
-    label = state.label(row.label)
-    if label is None:
-        return False
-    named: list[str] | None = None
-    if row.recipients is not None:
-        if cert.device_id not in row.recipients.split(" "):
-            return False
-        named = [cert.user_id]
     if row.scope in CHANNELS:
         if row.scope == CHANNEL_INTAKE and INTAKE_ROLE not in cert.roles:
             # A non-intake device sees only what intake staff addressed to it by name.
@@ -71,6 +65,31 @@ def visible(state: State, cert: Certificate, row: FeedRow) -> bool:
                 return False
     elif not state.member_at(row.scope, cert.user_id, row.pos):
         return False
+    return _readable(state, cert, row)
+
+
+def visible_in_history(state: State, cert: Certificate, row: FeedRow) -> bool:
+    """For ``GET /v1/rooms/{id}/history`` (the caller has checked that the room shares
+    history and the user is a member now): a room envelope the live feed did not give this
+    user because it was not a member at its position, under the same label and direct-mode
+    rules as live delivery."""
+    if row.kind != "envelope" or row.scope in CHANNELS:
+        return False
+    if state.member_at(row.scope, cert.user_id, row.pos):
+        return False
+    return _readable(state, cert, row)
+
+
+def _readable(state: State, cert: Certificate, row: FeedRow) -> bool:
+    """The label clears this device; a direct-mode envelope names it."""
+    label = state.label(row.label)
+    if label is None:
+        return False
+    named: list[str] | None = None
+    if row.recipients is not None:
+        if cert.device_id not in row.recipients.split(" "):
+            return False
+        named = [cert.user_id]
     return can_read(state.policy, cert.clearance, label, named)
 
 

@@ -118,6 +118,14 @@ class State:
                 return True
         return False
 
+    def joined_at(self, room: str, user: str) -> int | None:
+        """Position of the event that began the user's current membership; None when the
+        user is not a member now."""
+        spans = self.intervals.get((room, user))
+        if not spans or spans[-1][1] >= 0 or not self.is_member(room, user):
+            return None
+        return spans[-1][0]
+
     def rooms_of(self, user: str) -> list[str]:
         """Rooms the user is in now."""
         return sorted(r for r in self.user_rooms.get(user, ()) if self.is_member(r, user))

@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from crypto.certs import Certificate
+from crypto.certs import Certificate, check_validity
 from crypto.envelope import Envelope, Header, new_header, seal_direct, seal_group
 from crypto.errors import CryptoError
 from crypto.groupkeys import EpochKey, new_epoch_key, seal_epoch_key
@@ -167,6 +167,49 @@ def _deliver_history(session: Session, state: RoomState, label: Label,
         allowed = [c for c in targets if can_read(session.policy, c.clearance, label)]
         if allowed:
             _queue_deliveries(session, ek, allowed)
+
+
+def share_history(session: Session, room: str, user: str) -> int:
+    """On inviting ``user`` to a room that shares history, hand its devices every epoch key
+    this device holds for labels they are cleared for, so past messages open without
+    waiting for someone to write at each label again. Returns the deliveries queued."""
+    with transaction(session.conn):
+        state = room_state(session, room)
+        if state is None or state.history != "shared" or user not in state.members:
+            return 0
+        targets = [c for c in select_all_valid(session, user)]
+        if not targets:
+            return 0
+        queued = 0
+        for row in store_keys.list_epoch_keys(session.conn, room):
+            try:
+                label = session.policy.parse_label(row.label)
+            except LabelError:
+                continue
+            allowed = [c for c in targets if can_read(session.policy, c.clearance, label)]
+            if not allowed or not may_write(session.policy, state, session.cert, label,
+                                            session.now(), current_crl(session)):
+                continue
+            ek = EpochKey(room, row.label, row.epoch, row.key, row.created_ms,
+                          session.device_id)
+            _queue_deliveries(session, ek, allowed)
+            queued += len(allowed)
+        return queued
+
+
+def select_all_valid(session: Session, user: str) -> list[Certificate]:
+    """The user's devices whose certificates are valid now and not revoked."""
+    crl = current_crl(session)
+    out = []
+    for c in session.certs.values():
+        if c.user_id != user:
+            continue
+        try:
+            check_validity(c, session.now(), crl)
+        except CryptoError:
+            continue
+        out.append(c)
+    return out
 
 
 # -- sending --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from crypto.stream import HEADER_BYTES as STREAM_HEADER
 from store import audit as store_audit
 from store import kv, outbox
 from store import rooms as store_rooms
-from sync import attachments, compose, ingest
+from sync import attachments, compose, history, ingest
 from sync.account import Session
 from sync.content import Attachment, Content
 from sync.errors import SyncError
@@ -74,6 +74,7 @@ class Engine:
                                    timeout=httpx.Timeout(15.0, read=90.0))
         self._sleep, self._rng, self._backoff = sleep, rng, backoff
         self._verifier = Verifier(verify_workers)
+        self._history = history.HistoryFetcher(session, self._history_page)
 
     def close(self) -> None:
         self._verifier.close()
@@ -149,7 +150,11 @@ class Engine:
         """One sync request (long-polling up to ``timeout`` seconds) applied to the vault."""
         resp = self._fetch_from_vault_cursor(timeout)
         pending = self._verifier.submit(self.session, resp)
-        return self._apply(resp, pending.result() if pending is not None else frozenset())
+        result = self._apply(resp, pending.result() if pending is not None else frozenset())
+        if not self._more:
+            for extra in self._fetch_history():
+                history.merge(result, extra)
+        return result
 
     def _fetch_from_vault_cursor(self, timeout: float) -> SyncResponse:
         since = ingest.cursor(self.session)
@@ -174,6 +179,7 @@ class Engine:
     def _apply(self, resp: SyncResponse, preverified: frozenset[str]) -> ingest.IngestResult:
         result = ingest.apply_sync(self.session, resp, self._refetched, preverified)
         self._refetched = frozenset()
+        self._history.note(result.rooms_changed)
         for room in sorted(result.rooms_to_refetch):
             self.fetch_room_log(room)
         if result.stopped:
@@ -213,8 +219,32 @@ class Engine:
                     with contextlib.suppress(SyncError):
                         ahead.result()
                 if not self._more:
+                    for extra in self._fetch_history():
+                        total += len(extra.stored)
+                        if on_result is not None:
+                            on_result(extra)
+                        if progress is not None:
+                            progress(total)
                     return total
                 resp = self._fetch_from_vault_cursor(0)
+
+    def _fetch_history(self) -> list[ingest.IngestResult]:
+        """Shared history of rooms this user newly became a member of (``sync.history``).
+        Only once the live feed is caught up: the history then never overlaps it."""
+        return self._history.run(ingest.cursor(self.session))
+
+    def _history_page(self, room: str, before: str | None, limit: int) -> SyncResponse | None:
+        params: dict[str, Any] = {"limit": limit}
+        if before is not None:
+            params["before"] = before
+        try:
+            r = self.request("GET", f"/v1/rooms/{room}/history", params=params)
+        except ServerRefused:
+            return None  # removed meanwhile, or a server without shared history
+        try:
+            return SyncResponse.model_validate_json(r.content)
+        except ValueError as exc:
+            raise Offline(f"malformed history answer (retrying): {exc}") from None
 
     def fetch_room_log(self, room: str) -> None:
         state_len = len(store_rooms.list_membership_events(self.session.conn, room))
@@ -283,6 +313,9 @@ class Engine:
     def invite(self, room: str, user_id: str, role: str = "member") -> None:
         self._post_event(room, compose.room_event(self.session, room, "invite",
                                                   target=user_id, role=role))
+        if compose.share_history(self.session, room, user_id):
+            with contextlib.suppress(Offline):
+                self.flush_outbox()
 
     def remove(self, room: str, user_id: str) -> None:
         self._post_event(room, compose.room_event(self.session, room, "remove",

@@ -1,23 +1,44 @@
-"""Rooms and their hash-chained membership logs."""
+"""Rooms: their hash-chained membership logs, and the shared history of envelopes."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from crypto.errors import CryptoError, MembershipError
 from crypto.membership import SignedEvent, apply_event
-from server.api.common import ERRORS, Who, core_of, dumps
+from server.api.common import ERRORS, Who, core_of, dumps, json_text
+from server.api.sync import BYTE_BUDGET
 from server.core import Caller, Core, now_ms
+from server.delivery import render, visible_in_history
 from server.errors import ApiError, bad_request, conflict, forbidden, not_found
 from server.storage import feed as q
-from sync.wire import AppendEvent, EventList, Posted, RoomList, RoomSummary
+from sync.wire import (
+    MAX_SYNC_ITEMS,
+    AppendEvent,
+    EventList,
+    Posted,
+    RoomList,
+    RoomSummary,
+    SyncResponse,
+)
 
 router = APIRouter()
 RoomPath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_.:-]{2,79}$")]
 MAX_EVENT_JSON = 16 * 1024
 EVENTS_PAGE = 1000
+HISTORY_PAGE = 200
+
+
+class HistoryQuery(BaseModel):
+    """Query of GET /v1/rooms/{room_id}/history; unknown parameters are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+    before: str | None = Field(default=None, pattern=r"^[0-9]{1,19}$")
+    limit: int = Field(default=HISTORY_PAGE, ge=1, le=MAX_SYNC_ITEMS)
 
 
 def _check_event(core: Core, room_id: str, ev: SignedEvent, who: Caller) -> Posted | None:
@@ -103,3 +124,55 @@ async def list_rooms(request: Request, who: Who) -> RoomList:
     state = core_of(request).state
     return RoomList(rooms=[RoomSummary(room_id=r, length=state.rooms[r].length)
                            for r in state.rooms_of(who.user_id)])
+
+
+@router.get("/v1/rooms/{room_id}/history", response_model=SyncResponse, responses=ERRORS,
+            summary="A shared-history room's envelopes from before the caller's user joined "
+                    "(or while it was away), newest first; `cursor` is the next `before`")
+async def history(room_id: RoomPath, request: Request, who: Who,
+                  query: Annotated[HistoryQuery, Query()]) -> Any:
+    core = core_of(request)
+    if room_id.startswith("channel:"):
+        raise bad_request("reserved_room", "channels have no membership log and no history")
+
+    def check() -> int:
+        state = core.state
+        room = state.rooms.get(room_id)
+        if room is None:
+            raise not_found("no_such_room", "no such room")
+        start = state.joined_at(room_id, who.user_id)
+        if start is None:
+            raise forbidden("not_member", "only members can fetch a room's history")
+        if room.history != "shared":
+            raise forbidden("history_not_shared", "this room does not share its history with "
+                            "new members")
+        return start
+
+    start = await core.fresh(check)
+    state = core.state
+    cert = core.device(who.device_id).cert  # refuses a device revoked meanwhile
+    # Rows from the current membership on come through /v1/sync; never read past what the
+    # state has applied (see server.core), nor past the caller's bound.
+    bound = min(start, state.applied_pos + 1)
+    if query.before is not None:
+        bound = min(bound, int(query.before))
+    rows = await core.db.run(q.room_envelopes_before, room_id, bound, query.limit)
+    items: list[str] = []
+    size = 0
+    last = bound
+    more = len(rows) >= query.limit
+    for r in rows:
+        last = r.pos
+        if visible_in_history(state, cert, r):
+            text = render(r)
+            items.append(text)
+            size += len(text)
+            if size > BYTE_BUDGET:
+                more = r is not rows[-1] or more
+                break
+    return _page(last if more else 0, items, more)
+
+
+def _page(before: int, items: list[str], more: bool) -> Response:
+    flag = "true" if more else "false"
+    return json_text(f'{{"cursor":"{before}","items":[{",".join(items)}],"more":{flag}}}')

@@ -73,6 +73,15 @@ def scan(conn: Conn, scopes: list[str], after: int, upto: int, limit: int) -> li
     return [FeedRow.of(r) for r in rows]
 
 
+def room_envelopes_before(conn: Conn, room: str, before: int, limit: int) -> list[FeedRow]:
+    """A room's envelope rows with ``pos < before``, newest first (shared history)."""
+    if before <= 1:
+        return []
+    rows = conn.q(f"SELECT {_COLS} FROM feed WHERE scope = ? AND pos < ? AND kind = 'envelope' "
+                  "ORDER BY pos DESC LIMIT ?", (room, before, limit))
+    return [FeedRow.of(r) for r in rows]
+
+
 def insert_nonce(conn: Conn, device: str, nonce: str, expires: int) -> bool:
     """False when this (device, nonce) was already used: a replay."""
     if conn.pg:
