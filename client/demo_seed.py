@@ -97,22 +97,23 @@ def seed(base: Path, authority: DemoAuthority, server_url: str, say: Say,
         for x in o.values():
             x.engine.register()
         _rounds(o, 1)
-        say("  joint room with messages at several labels")
-        _room(o)
+        say("  joint room with messages at several labels and a log file attached")
+        _room(o, base)
         _rounds(o)
         say("  advisories (executive summary UNCLASSIFIED, technical annex SECRET) and briefs")
         _documents(o)
         say("  KEV catalog import, domestic catalog, product inventories")
         _catalogs(o, kev)
         _rounds(o)
-        say("  an incident report (速報) with a follow-up question from intake")
+        say("  an incident report (速報) with a follow-up question from intake, and an update "
+            "(続報)")
         _report(o)
         _rounds(o, 3)
     return people
 
 
 # -- the joint room -------------------------------------------------------------------------
-def _room(o: dict[str, _Open]) -> str:
+def _room(o: dict[str, _Open], base: Path) -> str:
     a = o["analyst"].engine
     room: str = a.create_room(ROOM_NAME, "SECRET/CYBER//TLP:AMBER", "shared")
     for key in ("utility", "telecom", "executive"):
@@ -147,7 +148,25 @@ def _room(o: dict[str, _Open]) -> str:
     for key, label, text in say:
         o[key].sync()
         o[key].engine.send_text(room, label, text)
+    _log_file(o["utility"], room, base)
     return room
+
+
+def _log_file(u: _Open, room: str, base: Path) -> None:
+    """A (synthetic) log excerpt sent as an attachment, at the message's label."""
+    from sync.content import Content
+
+    path = base / "jump-host-logons.csv"
+    rows = ["time_jst,host,user,source_ip,result"]
+    rows += [f"2026-01-0{1 + i // 6} 02:{10 + i:02d},scada-jump-01,svc_backup,203.0.113.45,"
+             + ("success" if i % 3 else "failure") for i in range(18)]
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    u.sync()
+    att = u.engine.upload_attachment(path, mime="text/csv")
+    u.engine.send(room, "CONFIDENTIAL//TLP:AMBER", Content(
+        kind="message", body="Jump host logon log attached (02:10–02:27 JST).\n"
+        "踏み台サーバのログオン記録を添付します。", attachments=[att],
+        sender_name=u.session.cert.display_name))
 
 
 # -- advisories and briefs ------------------------------------------------------------------
@@ -324,3 +343,23 @@ def _report(o: dict[str, _Open]) -> None:
     flows.ask_follow_up(intake.engine, thread,
                         "Were the encrypted servers reachable from the VPN segment? "
                         "暗号化されたサーバは VPN セグメントから到達可能でしたか?")
+    _update_report(u, report)
+
+
+def _update_report(u: _Open, quick: dict[str, Any]) -> None:
+    """The reporter's update (続報) in the same thread, built as the desktop form does."""
+    from client.ui.report_followup_rules import follow_up_prefill
+    from intel.reports import parse_report
+    from sync import flows
+
+    previous = parse_report(quick).model_dump(mode="json")
+    update = follow_up_prefill(previous, "update", dt.datetime.now(dt.UTC).astimezone())
+    update.update({
+        "summary": "Two file servers encrypted; initial access most likely through the VPN "
+                   "appliance (CVE-2025-0282). SCADA unaffected.\n"
+                   "ファイルサーバ2台が暗号化。初期侵入は VPN 装置 (CVE-2025-0282) の可能性が高い。"
+                   "制御系への影響なし。",
+        "cves": ["CVE-2025-0282"], "techniques": ["T1190", "T1486"], "consent": True,
+    })
+    u.sync()
+    flows.submit_report(u.engine, update)

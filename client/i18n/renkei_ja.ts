@@ -87,34 +87,34 @@
 <context>
     <name>AdvisoriesPage</name>
     <message>
-        <location filename="../ui/advisories.py" line="195"/>
-        <location filename="../ui/advisories.py" line="271"/>
-        <location filename="../ui/advisories.py" line="272"/>
+        <location filename="../ui/advisories.py" line="199"/>
+        <location filename="../ui/advisories.py" line="276"/>
+        <location filename="../ui/advisories.py" line="277"/>
         <source>Advisories</source>
         <translation>注意喚起</translation>
     </message>
     <message>
-        <location filename="../ui/advisories.py" line="268"/>
+        <location filename="../ui/advisories.py" line="273"/>
         <source>&amp;Executive view</source>
         <translation>経営層向け表示(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/advisories.py" line="269"/>
+        <location filename="../ui/advisories.py" line="274"/>
         <source>A&amp;nalyst view</source>
         <translation>分析者向け表示(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/advisories.py" line="270"/>
+        <location filename="../ui/advisories.py" line="275"/>
         <source>Advisory views</source>
         <translation>注意喚起の表示</translation>
     </message>
     <message>
-        <location filename="../ui/advisories.py" line="273"/>
+        <location filename="../ui/advisories.py" line="278"/>
         <source>Advisory summary</source>
         <translation>注意喚起の要約</translation>
     </message>
     <message>
-        <location filename="../ui/advisories.py" line="274"/>
+        <location filename="../ui/advisories.py" line="279"/>
         <source>Technical annex</source>
         <translation>技術付録</translation>
     </message>
@@ -160,27 +160,27 @@
 <context>
     <name>Affects</name>
     <message>
-        <location filename="../ui/store_backend_docs.py" line="54"/>
+        <location filename="../ui/store_backend_docs.py" line="55"/>
         <source>the advisory names no CVE</source>
         <translation>注意喚起に CVE が記載されていません</translation>
     </message>
     <message>
-        <location filename="../ui/store_backend_docs.py" line="55"/>
+        <location filename="../ui/store_backend_docs.py" line="56"/>
         <source>no product inventory on this device</source>
         <translation>この端末には製品一覧（インベントリ）がありません</translation>
     </message>
     <message>
-        <location filename="../ui/store_backend_docs.py" line="57"/>
+        <location filename="../ui/store_backend_docs.py" line="58"/>
         <source>none of the products in the inventory matches the advisory&apos;s CVEs</source>
         <translation>インベントリのどの製品も注意喚起の CVE に該当しません</translation>
     </message>
     <message>
-        <location filename="../ui/store_backend_docs.py" line="59"/>
+        <location filename="../ui/store_backend_docs.py" line="60"/>
         <source>some of the advisory&apos;s CVEs are in no catalog held here</source>
         <translation>注意喚起の CVE の一部が、この端末のどのカタログにもありません</translation>
     </message>
     <message>
-        <location filename="../ui/store_backend_docs.py" line="66"/>
+        <location filename="../ui/store_backend_docs.py" line="67"/>
         <source>probably affected, check versions: %1</source>
         <translation>影響を受ける可能性が高いです。バージョンを確認してください: %1</translation>
     </message>
@@ -191,6 +191,24 @@
         <location filename="../app.py" line="95"/>
         <source>Renkei</source>
         <translation>連携 Renkei</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentList</name>
+    <message>
+        <location filename="../ui/compose_parts.py" line="108"/>
+        <source>Files to send</source>
+        <translation>送信するファイル</translation>
+    </message>
+    <message>
+        <location filename="../ui/compose_parts.py" line="109"/>
+        <source>Remove file</source>
+        <translation>ファイルを外す</translation>
+    </message>
+    <message>
+        <location filename="../ui/compose_parts.py" line="110"/>
+        <source>Remove the chosen file</source>
+        <translation>選んだファイルを外す</translation>
     </message>
 </context>
 <context>
@@ -209,50 +227,50 @@
 <context>
     <name>BriefsPage</name>
     <message>
-        <location filename="../ui/briefs.py" line="84"/>
-        <location filename="../ui/briefs.py" line="211"/>
+        <location filename="../ui/briefs.py" line="88"/>
+        <location filename="../ui/briefs.py" line="216"/>
         <source>Briefs</source>
         <translation>ブリーフィング</translation>
     </message>
     <message>
-        <location filename="../ui/briefs.py" line="173"/>
+        <location filename="../ui/briefs.py" line="178"/>
         <source>Not yet acknowledged.</source>
         <translation>まだ確認していません。</translation>
     </message>
     <message>
-        <location filename="../ui/briefs.py" line="175"/>
+        <location filename="../ui/briefs.py" line="180"/>
         <source>Read and understood on %1.</source>
         <translation>%1 に読了・理解を記録しました。</translation>
     </message>
     <message>
-        <location filename="../ui/briefs.py" line="207"/>
-        <location filename="../ui/briefs.py" line="208"/>
-        <location filename="../ui/briefs.py" line="210"/>
+        <location filename="../ui/briefs.py" line="212"/>
+        <location filename="../ui/briefs.py" line="213"/>
+        <location filename="../ui/briefs.py" line="215"/>
         <source>Search briefs</source>
         <translation>ブリーフィングを検索</translation>
     </message>
     <message>
-        <location filename="../ui/briefs.py" line="209"/>
+        <location filename="../ui/briefs.py" line="214"/>
         <source>Search</source>
         <translation>検索</translation>
     </message>
     <message>
-        <location filename="../ui/briefs.py" line="212"/>
+        <location filename="../ui/briefs.py" line="217"/>
         <source>Brief text</source>
         <translation>ブリーフィング本文</translation>
     </message>
     <message>
-        <location filename="../ui/briefs.py" line="213"/>
+        <location filename="../ui/briefs.py" line="218"/>
         <source>Read and &amp;understood</source>
         <translation>読了・理解しました(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/briefs.py" line="214"/>
+        <location filename="../ui/briefs.py" line="219"/>
         <source>Acknowledge: read and understood</source>
         <translation>確認: 読了・理解しました</translation>
     </message>
     <message>
-        <location filename="../ui/briefs.py" line="215"/>
+        <location filename="../ui/briefs.py" line="220"/>
         <source>Acknowledgement</source>
         <translation>確認状況</translation>
     </message>
@@ -260,34 +278,34 @@
 <context>
     <name>CardDelegate</name>
     <message>
-        <location filename="../ui/advisories.py" line="115"/>
+        <location filename="../ui/advisories.py" line="116"/>
         <source>Affects us</source>
         <translation>当組織に影響あり</translation>
     </message>
     <message>
-        <location filename="../ui/advisories.py" line="117"/>
+        <location filename="../ui/advisories.py" line="118"/>
         <source>Does not affect us</source>
         <translation>当組織に影響なし</translation>
     </message>
     <message>
-        <location filename="../ui/advisories.py" line="118"/>
+        <location filename="../ui/advisories.py" line="119"/>
         <source>Impact on us not yet known</source>
         <translation>当組織への影響は未確定</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/advisories.py" line="123"/>
+        <location filename="../ui/advisories.py" line="124"/>
         <source>%n action(s)</source>
         <translation>
             <numerusform>対応 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/advisories.py" line="128"/>
+        <location filename="../ui/advisories.py" line="129"/>
         <source>Overdue since %1: %2</source>
         <translation>%1 から期限超過: %2</translation>
     </message>
     <message>
-        <location filename="../ui/advisories.py" line="130"/>
+        <location filename="../ui/advisories.py" line="131"/>
         <source>Due %1: %2</source>
         <translation>期限 %1: %2</translation>
     </message>
@@ -345,7 +363,7 @@
         <translation>出典: %1</translation>
     </message>
     <message>
-        <location filename="../ui/store_backend_docs.py" line="292"/>
+        <location filename="../ui/store_backend_docs.py" line="307"/>
         <source>Imported %1 version %2: %3 entries (%4 new, %5 updated, %6 withdrawn).</source>
         <translation>%1 の版 %2 を取り込みました: %3 件（新規 %4、更新 %5、削除 %6）。</translation>
     </message>
@@ -408,85 +426,116 @@ Valid until %7.</source>
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../ui/compose.py" line="43"/>
+        <location filename="../ui/compose.py" line="54"/>
         <source>Confirm downgrade</source>
         <translation>格下げの確認</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="44"/>
+        <location filename="../ui/compose.py" line="55"/>
         <source>You are posting content marked %1 at the lower marking %2.
 This is recorded in the audit log. Justification:</source>
         <translation>%1 の内容を、より低い区分 %2 で投稿しようとしています。
 この操作は監査ログに記録されます。理由:</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="168"/>
+        <location filename="../ui/compose.py" line="214"/>
+        <source>Not attached (not a file, already attached, or more than 20 files): %1</source>
+        <translation>添付していません（ファイルでない、添付済み、または20個を超える）: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/compose.py" line="225"/>
         <source>Quoting %1: %2</source>
         <translation>%1 の投稿を引用: %2</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="179"/>
+        <location filename="../ui/compose.py" line="240"/>
         <source>A member&apos;s key changed: accept it before sending.</source>
         <translation>メンバーの鍵が変更されました。送信する前に承認してください。</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="194"/>
+        <location filename="../ui/compose.py" line="248"/>
+        <source>Not sent: TLP:RED goes to named people only. Tick at least one recipient besides yourself.</source>
+        <translation>送信していません: TLP:RED は指名した人にだけ届きます。自分以外の受信者を一人以上選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../ui/compose.py" line="267"/>
         <source>This marking is below the quoted content&apos;s.</source>
         <translation>この区分は引用した内容の区分より低くなっています。</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="199"/>
+        <location filename="../ui/compose.py" line="272"/>
         <source>Not sent: the downgrade was not confirmed.</source>
         <translation>送信していません: 格下げが確認されませんでした。</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="211"/>
+        <location filename="../ui/compose.py" line="278"/>
+        <source>Encrypting and sending files…</source>
+        <translation>ファイルを暗号化して送信中…</translation>
+    </message>
+    <message>
+        <location filename="../ui/compose.py" line="295"/>
         <source>Sending…</source>
         <translation>送信中…</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="219"/>
+        <location filename="../ui/compose.py" line="304"/>
         <source>Sent.</source>
         <translation>送信しました。</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="226"/>
+        <location filename="../ui/compose.py" line="313"/>
+        <source>Upload cancelled: nothing was sent.</source>
+        <translation>アップロードを取り消しました。何も送信していません。</translation>
+    </message>
+    <message>
+        <location filename="../ui/compose.py" line="316"/>
         <source>Not sent: %1</source>
         <translation>送信できませんでした: %1</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="229"/>
+        <location filename="../ui/compose.py" line="319"/>
         <source>Write a message…</source>
         <translation>メッセージを入力…</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="230"/>
+        <location filename="../ui/compose.py" line="320"/>
         <source>Message text</source>
         <translation>メッセージ本文</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="231"/>
+        <location filename="../ui/compose.py" line="321"/>
         <source>&amp;Send</source>
         <translation>送信(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="232"/>
+        <location filename="../ui/compose.py" line="322"/>
         <source>Send message</source>
         <translation>メッセージを送信</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="233"/>
-        <location filename="../ui/compose.py" line="234"/>
+        <location filename="../ui/compose.py" line="323"/>
+        <source>A&amp;ttach…</source>
+        <translation>添付(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/compose.py" line="324"/>
+        <location filename="../ui/compose_parts.py" line="38"/>
+        <source>Attach files</source>
+        <translation>ファイルを添付</translation>
+    </message>
+    <message>
+        <location filename="../ui/compose.py" line="325"/>
+        <location filename="../ui/compose.py" line="326"/>
         <source>Remove quote</source>
         <translation>引用を外す</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="235"/>
+        <location filename="../ui/compose.py" line="327"/>
         <source>Quoted message</source>
         <translation>引用したメッセージ</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="236"/>
+        <location filename="../ui/compose.py" line="328"/>
         <source>Compose status</source>
         <translation>作成の状態</translation>
     </message>
@@ -760,6 +809,185 @@ This is recorded in the audit log. Justification:</source>
     </message>
 </context>
 <context>
+    <name>Exchange</name>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="59"/>
+        <source>Save STIX bundle</source>
+        <translation>STIX バンドルの保存</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="65"/>
+        <source>Import STIX bundle</source>
+        <translation>STIX バンドルの取り込み</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="72"/>
+        <source>The public (anyone; TLP:CLEAR only)</source>
+        <translation>一般公開（誰でも。TLP:CLEAR のみ）</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="74"/>
+        <source>The community (every certified user; up to TLP:GREEN)</source>
+        <translation>コミュニティ（認証済みの全利用者。TLP:GREEN まで）</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="80"/>
+        <source>My organisation %1 (up to %2)</source>
+        <translation>自組織 %1（%2 まで）</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="82"/>
+        <source>Organisation %1 (up to %2)</source>
+        <translation>組織 %1（%2 まで）</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="96"/>
+        <source>Exported</source>
+        <translation>書き出す部分</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="97"/>
+        <source>Left out: this audience may not have it</source>
+        <translation>除外: この宛先には渡せない部分</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="103"/>
+        <source>Wrote %1 STIX objects to %2 (markings: %3).</source>
+        <translation>%2 に STIX オブジェクトを %1 件書き出しました（区分: %3）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="109"/>
+        <source>%1 new, %2 updated, %3 unchanged; %4 withheld (marked above your clearance, not kept).</source>
+        <translation>新規 %1 件、更新 %2 件、変更なし %3 件。保留 %4 件（あなたの資格を超える区分のため保存していません）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="114"/>
+        <source>Markings found</source>
+        <translation>見つかった区分</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="115"/>
+        <source>Objects by type</source>
+        <translation>種類別のオブジェクト数</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="116"/>
+        <source>Not imported (type not supported)</source>
+        <translation>取り込まなかったもの（未対応の種類）</translation>
+    </message>
+</context>
+<context>
+    <name>ExchangeActions</name>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="359"/>
+        <location filename="../ui/stix_dialogs.py" line="372"/>
+        <source>Export STIX 2.1</source>
+        <translation>STIX 2.1 の書き出し</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="383"/>
+        <source>Import STIX 2.1</source>
+        <translation>STIX 2.1 の取り込み</translation>
+    </message>
+</context>
+<context>
+    <name>ExchangeButtons</name>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="442"/>
+        <source>E&amp;xport STIX…</source>
+        <translation>STIX 書き出し(&amp;X)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="443"/>
+        <source>Export this document as STIX</source>
+        <translation>この文書を STIX で書き出す</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="444"/>
+        <source>&amp;Import STIX…</source>
+        <translation>STIX 取り込み(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="445"/>
+        <source>Import a STIX bundle</source>
+        <translation>STIX バンドルを取り込む</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="446"/>
+        <source>TAXII…</source>
+        <translation>TAXII…</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="447"/>
+        <source>Push to or pull from a TAXII server</source>
+        <translation>TAXII サーバへ送信、または取得</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="156"/>
+        <source>Export STIX 2.1</source>
+        <translation>STIX 2.1 の書き出し</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="157"/>
+        <source>Export “%1”</source>
+        <translation>「%1」を書き出す</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="158"/>
+        <source>Export %1 message(s)</source>
+        <translation>メッセージ %1 件を書き出す</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="161"/>
+        <source>Audience</source>
+        <translation>宛先</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="166"/>
+        <source>What is exported and what is left out</source>
+        <translation>書き出す部分と除外する部分</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="168"/>
+        <source>File to write</source>
+        <translation>書き出すファイル</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="169"/>
+        <source>Choose…</source>
+        <translation>選ぶ…</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="170"/>
+        <source>Choose the file to write</source>
+        <translation>書き出すファイルを選ぶ</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="174"/>
+        <location filename="../ui/stix_dialogs.py" line="176"/>
+        <source>Export</source>
+        <translation>書き出す</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="181"/>
+        <source>Audience:</source>
+        <translation>宛先:</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="182"/>
+        <source>File:</source>
+        <translation>ファイル:</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="203"/>
+        <source>Nothing of this may leave Renkei: its markings allow no export audience.</source>
+        <translation>この内容は連携 Renkei の外に出せません。区分上、書き出せる宛先がありません。</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
         <location filename="../ui/wizard_pages.py" line="105"/>
@@ -788,59 +1016,252 @@ This is recorded in the audit log. Justification:</source>
     </message>
 </context>
 <context>
+    <name>FollowUpPanel</name>
+    <message>
+        <location filename="../ui/report_followup.py" line="198"/>
+        <source>Choose…</source>
+        <translation>選択…</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="249"/>
+        <source>Final report (最終報告) for %1</source>
+        <translation>最終報告: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="251"/>
+        <source>Update report (続報) for %1</source>
+        <translation>続報: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="302"/>
+        <source>Please fix before sending:</source>
+        <translation>送信前に次の点を直してください:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="317"/>
+        <source>Not sent: %1</source>
+        <translation>送信していません: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="322"/>
+        <source>Sending…</source>
+        <translation>送信中…</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="322"/>
+        <source>&amp;Send report</source>
+        <translation>報告を送信(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="323"/>
+        <source>Send report</source>
+        <translation>報告を送信</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="328"/>
+        <source>What we know &amp;now:</source>
+        <translation>現在わかっていること(&amp;N):</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="329"/>
+        <source>Co&amp;ntainment:</source>
+        <translation>封じ込め(&amp;N):</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="330"/>
+        <source>Impact on services:</source>
+        <translation>業務への影響:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="331"/>
+        <source>Impact on information:</source>
+        <translation>情報への影響:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="332"/>
+        <source>Impact on safety:</source>
+        <translation>安全への影響:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="333"/>
+        <source>CVEs (e.g. CVE-2024-21887):</source>
+        <translation>CVE（例: CVE-2024-21887）:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="334"/>
+        <source>ATT&amp;&amp;CK techniques (e.g. T1190):</source>
+        <translation>ATT&amp;&amp;CK テクニック（例: T1190）:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="335"/>
+        <source>Indicators (one per line):</source>
+        <translation>指標（1行に1件）:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="336"/>
+        <source>Marking:</source>
+        <translation>区分:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="337"/>
+        <source>Affected assets:</source>
+        <translation>影響を受けた資産:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="338"/>
+        <source>Root cause:</source>
+        <translation>根本原因:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="339"/>
+        <source>Mitigations (one per line):</source>
+        <translation>対策（1行に1件）:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="340"/>
+        <source>Recoverability:</source>
+        <translation>復旧の見込み:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="341"/>
+        <source>Recovery:</source>
+        <translation>復旧:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="348"/>
+        <source>This report continues the incident&apos;s thread; it starts from what was reported last. A final report needs the incident contained or recovered and every impact known. It is encrypted for the intake staff only.</source>
+        <translation>この報告はインシデントのスレッドの続きで、前回の報告内容から始まります。最終報告には、インシデントの封じ込めまたは復旧と、すべての影響の判明が必要です。受付担当者だけが読めるよう暗号化されます。</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="352"/>
+        <source>Final report</source>
+        <translation>最終報告</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="353"/>
+        <source>Asset kind</source>
+        <translation>資産の種類</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="354"/>
+        <source>How many</source>
+        <translation>数</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="355"/>
+        <source>Asset description</source>
+        <translation>資産の説明</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="356"/>
+        <source>e.g. file servers at the head office</source>
+        <translation>例: 本社のファイルサーバ</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="357"/>
+        <source>&amp;Add asset</source>
+        <translation>資産を追加(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="358"/>
+        <source>Add asset</source>
+        <translation>資産を追加</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="359"/>
+        <source>Affected assets</source>
+        <translation>影響を受けた資産</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="360"/>
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="361"/>
+        <source>Remove the chosen asset</source>
+        <translation>選んだ資産を削除</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="363"/>
+        <source>The centre may use this report for:</source>
+        <translation>センターがこの報告を利用できる目的:</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="364"/>
+        <source>I &amp;consent to these uses of this report</source>
+        <translation>この報告を上記の目的に利用することに同意します(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="365"/>
+        <source>I consent to these uses of this report</source>
+        <translation>この報告を上記の目的に利用することに同意します</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="366"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../ui/report_followup.py" line="367"/>
+        <source>Cancel the report</source>
+        <translation>報告を取りやめる</translation>
+    </message>
+</context>
+<context>
     <name>ForwardDialog</name>
     <message>
-        <location filename="../ui/compose.py" line="265"/>
+        <location filename="../ui/compose.py" line="357"/>
         <source>Forward message</source>
         <translation>メッセージを転送</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="267"/>
+        <location filename="../ui/compose.py" line="359"/>
         <source>Target room</source>
         <translation>転送先のルーム</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="272"/>
+        <location filename="../ui/compose.py" line="364"/>
         <source>Note</source>
         <translation>メモ</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="273"/>
+        <location filename="../ui/compose.py" line="365"/>
         <source>Optional note</source>
         <translation>メモ(任意)</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="276"/>
+        <location filename="../ui/compose.py" line="368"/>
         <source>Forwarding rule</source>
         <translation>転送ルール</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="280"/>
+        <location filename="../ui/compose.py" line="372"/>
         <source>Room:</source>
         <translation>ルーム:</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="282"/>
+        <location filename="../ui/compose.py" line="374"/>
         <source>Note:</source>
         <translation>メモ:</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="309"/>
+        <location filename="../ui/compose.py" line="401"/>
         <source>TLP:RED content is never forwarded.</source>
         <translation>TLP:RED の内容は転送できません。</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="311"/>
+        <location filename="../ui/compose.py" line="403"/>
         <source>TLP:%1 does not allow sharing with: %2</source>
         <translation>TLP:%1 では次の組織と共有できません: %2</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="314"/>
+        <location filename="../ui/compose.py" line="406"/>
         <source>Choose a room with members.</source>
         <translation>メンバーのいるルームを選んでください。</translation>
     </message>
     <message>
-        <location filename="../ui/compose.py" line="316"/>
+        <location filename="../ui/compose.py" line="408"/>
         <source>This room&apos;s ceiling is below the message&apos;s marking.</source>
         <translation>このルームの上限区分はメッセージの区分より低くなっています。</translation>
     </message>
@@ -1177,22 +1598,22 @@ This is recorded in the audit log. Justification:</source>
 <context>
     <name>KeyChangeBar</name>
     <message>
-        <location filename="../ui/rooms.py" line="117"/>
+        <location filename="../ui/room_widgets.py" line="104"/>
         <source>&amp;Accept new key</source>
         <translation>新しい鍵を承認(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="118"/>
+        <location filename="../ui/room_widgets.py" line="105"/>
         <source>Accept new key</source>
         <translation>新しい鍵を承認</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="119"/>
+        <location filename="../ui/room_widgets.py" line="106"/>
         <source>Key change warning</source>
         <translation>鍵の変更の警告</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="124"/>
+        <location filename="../ui/room_widgets.py" line="111"/>
         <source>The key of %1 changed. Sending in this room is blocked until you accept it. Compare the new fingerprint with them first: %2</source>
         <translation>%1 さんの鍵が変更されました。承認するまでこのルームでは送信できません。先に本人と新しいフィンガープリントを照合してください: %2</translation>
     </message>
@@ -1843,34 +2264,62 @@ This is recorded in the audit log. Justification:</source>
     </message>
 </context>
 <context>
+    <name>RecipientsBox</name>
+    <message>
+        <location filename="../ui/compose_parts.py" line="145"/>
+        <source> (you)</source>
+        <translation>（自分）</translation>
+    </message>
+    <message>
+        <location filename="../ui/compose_parts.py" line="182"/>
+        <source>TLP:RED recipients</source>
+        <translation>TLP:RED の受信者</translation>
+    </message>
+    <message>
+        <location filename="../ui/compose_parts.py" line="183"/>
+        <source>TLP:RED goes to the people you name only. Tick each recipient; only members cleared for this marking are listed.</source>
+        <translation>TLP:RED は指名した人にだけ届きます。受信者に印を付けてください。この区分を読める資格のあるメンバーだけが表示されています。</translation>
+    </message>
+    <message>
+        <location filename="../ui/compose_parts.py" line="186"/>
+        <source>Named recipients</source>
+        <translation>指名した受信者</translation>
+    </message>
+    <message>
+        <location filename="../ui/compose_parts.py" line="187"/>
+        <source>About named recipients</source>
+        <translation>受信者の指名について</translation>
+    </message>
+</context>
+<context>
     <name>ReportsModel</name>
     <message>
-        <location filename="../ui/reports.py" line="47"/>
+        <location filename="../ui/reports.py" line="48"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="47"/>
+        <location filename="../ui/reports.py" line="48"/>
         <source>Organisation</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="47"/>
+        <location filename="../ui/reports.py" line="48"/>
         <source>Stage</source>
         <translation>段階</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="48"/>
+        <location filename="../ui/reports.py" line="49"/>
         <source>Marking</source>
         <translation>区分</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="48"/>
+        <location filename="../ui/reports.py" line="49"/>
         <source>Latest</source>
         <translation>最終更新</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="48"/>
+        <location filename="../ui/reports.py" line="49"/>
         <source>Open questions</source>
         <translation>未回答の質問</translation>
     </message>
@@ -1878,175 +2327,195 @@ This is recorded in the audit log. Justification:</source>
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../ui/reports.py" line="77"/>
+        <location filename="../ui/reports.py" line="78"/>
         <source>Status: %1</source>
         <translation>状態: %1</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="85"/>
+        <location filename="../ui/reports.py" line="86"/>
         <source>(intake)</source>
         <translation>（受付）</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="88"/>
+        <location filename="../ui/reports.py" line="89"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="91"/>
+        <location filename="../ui/reports.py" line="92"/>
         <source>Status changed to %1</source>
         <translation>状態を「%1」に変更</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="94"/>
+        <location filename="../ui/reports.py" line="95"/>
         <source>Question %1</source>
         <translation>質問 %1</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="96"/>
+        <location filename="../ui/reports.py" line="97"/>
         <source>not answered yet</source>
         <translation>未回答</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="98"/>
+        <location filename="../ui/reports.py" line="99"/>
         <source>Answer to %1</source>
         <translation>%1 への回答</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="199"/>
+        <location filename="../ui/reports.py" line="218"/>
         <source>Incident reports</source>
         <translation>インシデント報告</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="297"/>
+        <location filename="../ui/reports.py" line="338"/>
         <source>Report %1 was sent to the intake staff.</source>
         <translation>報告 %1 を受付担当に送信しました。</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="301"/>
+        <location filename="../ui/reports.py" line="342"/>
         <source>Sending…</source>
         <translation>送信しています…</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="309"/>
+        <location filename="../ui/reports.py" line="350"/>
         <source>Not sent: %1</source>
         <translation>送信できませんでした: %1</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="320"/>
+        <location filename="../ui/reports.py" line="361"/>
         <source>Status changed.</source>
         <translation>状態を変更しました。</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="329"/>
+        <location filename="../ui/reports.py" line="370"/>
         <source>Question sent to the reporter.</source>
         <translation>報告者に質問を送信しました。</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="338"/>
+        <location filename="../ui/reports.py" line="379"/>
         <source>Answer sent to the intake staff.</source>
         <translation>受付担当に回答を送信しました。</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="341"/>
+        <location filename="../ui/reports.py" line="382"/>
         <source>&amp;New quick report (速報)</source>
         <translation>新しい速報(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="342"/>
+        <location filename="../ui/reports.py" line="383"/>
         <source>New quick report</source>
         <translation>新しい速報</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="343"/>
+        <location filename="../ui/reports.py" line="384"/>
         <source>Incoming reports (intake inbox)</source>
         <translation>届いた報告（受付箱）</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="344"/>
+        <location filename="../ui/reports.py" line="385"/>
         <source>My reports</source>
         <translation>自分の報告</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="346"/>
+        <location filename="../ui/reports.py" line="387"/>
         <source>Report thread</source>
         <translation>報告のスレッド</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="347"/>
+        <location filename="../ui/reports.py" line="388"/>
         <source>Intake</source>
         <translation>受付</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="348"/>
+        <location filename="../ui/reports.py" line="389"/>
         <source>New status</source>
         <translation>新しい状態</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="349"/>
+        <location filename="../ui/reports.py" line="390"/>
         <source>Note for the reporter (optional)</source>
         <translation>報告者へのメモ（任意）</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="350"/>
+        <location filename="../ui/reports.py" line="391"/>
         <source>Note for the reporter</source>
         <translation>報告者へのメモ</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="351"/>
+        <location filename="../ui/reports.py" line="392"/>
         <source>Set &amp;status</source>
         <translation>状態を変更(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="352"/>
+        <location filename="../ui/reports.py" line="393"/>
         <source>Set status</source>
         <translation>状態を変更</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="353"/>
+        <location filename="../ui/reports.py" line="394"/>
         <source>Follow-up question for the reporter</source>
         <translation>報告者への追加の質問</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="354"/>
+        <location filename="../ui/reports.py" line="395"/>
         <source>Follow-up question</source>
         <translation>追加の質問</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="355"/>
+        <location filename="../ui/reports.py" line="396"/>
         <source>As&amp;k</source>
         <translation>質問する(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="356"/>
+        <location filename="../ui/reports.py" line="397"/>
         <source>Ask the reporter</source>
         <translation>報告者に質問する</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="357"/>
+        <location filename="../ui/reports.py" line="398"/>
         <source>Questions from the centre</source>
         <translation>センターからの質問</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="358"/>
+        <location filename="../ui/reports.py" line="399"/>
         <source>Question to answer</source>
         <translation>回答する質問</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="359"/>
-        <location filename="../ui/reports.py" line="360"/>
+        <location filename="../ui/reports.py" line="400"/>
+        <location filename="../ui/reports.py" line="401"/>
         <source>Your answer</source>
         <translation>回答</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="361"/>
+        <location filename="../ui/reports.py" line="402"/>
         <source>&amp;Answer</source>
         <translation>回答する(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/reports.py" line="362"/>
+        <location filename="../ui/reports.py" line="403"/>
         <source>Send answer</source>
         <translation>回答を送信</translation>
+    </message>
+    <message>
+        <location filename="../ui/reports.py" line="404"/>
+        <source>Send &amp;update (続報)…</source>
+        <translation>続報を送る(&amp;U)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/reports.py" line="405"/>
+        <source>Send an update report</source>
+        <translation>続報を送る</translation>
+    </message>
+    <message>
+        <location filename="../ui/reports.py" line="406"/>
+        <source>Send &amp;final report (最終報告)…</source>
+        <translation>最終報告を送る(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/reports.py" line="407"/>
+        <source>Send the final report</source>
+        <translation>最終報告を送る</translation>
     </message>
 </context>
 <context>
@@ -2098,87 +2567,132 @@ This is recorded in the audit log. Justification:</source>
 <context>
     <name>RoomsPage</name>
     <message>
-        <location filename="../ui/rooms.py" line="203"/>
+        <location filename="../ui/rooms.py" line="49"/>
+        <source>Save attachment</source>
+        <translation>添付ファイルの保存</translation>
+    </message>
+    <message>
+        <location filename="../ui/rooms.py" line="131"/>
         <source>Joint rooms</source>
         <translation>共同ルーム</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="303"/>
+        <location filename="../ui/rooms.py" line="235"/>
         <source>No room selected</source>
         <translation>ルームが選択されていません</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="306"/>
+        <location filename="../ui/rooms.py" line="238"/>
         <source>%1 — room ceiling %2</source>
         <translation>%1 — ルームの上限区分 %2</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="322"/>
+        <location filename="../ui/rooms.py" line="254"/>
         <source>%1 of %2 members can read %3.</source>
         <translation>メンバー %2 人中 %1 人が %3 を閲覧できます。</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="326"/>
+        <location filename="../ui/rooms.py" line="258"/>
         <source>Cannot read: %1</source>
         <translation>閲覧できない人: %1</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="343"/>
+        <location filename="../ui/rooms.py" line="275"/>
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="344"/>
+        <location filename="../ui/rooms.py" line="276"/>
         <source>Quote in reply</source>
         <translation>引用して返信</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="345"/>
+        <location filename="../ui/rooms.py" line="277"/>
         <source>Forward…</source>
         <translation>転送…</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="374"/>
+        <location filename="../ui/rooms.py" line="279"/>
+        <source>Save “%1” (%2)…</source>
+        <translation>「%1」（%2）を保存…</translation>
+    </message>
+    <message>
+        <location filename="../ui/rooms.py" line="284"/>
+        <source>Export STIX…</source>
+        <translation>STIX 書き出し…</translation>
+    </message>
+    <message>
+        <location filename="../ui/rooms.py" line="286"/>
+        <source>Push to TAXII…</source>
+        <translation>TAXII へ送信…</translation>
+    </message>
+    <message>
+        <location filename="../ui/rooms.py" line="299"/>
+        <source>Another file is being saved; wait for it or cancel it.</source>
+        <translation>別のファイルを保存中です。終わるまで待つか、取り消してください。</translation>
+    </message>
+    <message>
+        <location filename="../ui/rooms.py" line="304"/>
+        <source>Saving %1…</source>
+        <translation>%1 を保存中…</translation>
+    </message>
+    <message>
+        <location filename="../ui/rooms.py" line="309"/>
+        <source>Saved %1.</source>
+        <translation>%1 を保存しました。</translation>
+    </message>
+    <message>
+        <location filename="../ui/rooms.py" line="314"/>
+        <source>Saving cancelled: nothing was written.</source>
+        <translation>保存を取り消しました。何も書き込んでいません。</translation>
+    </message>
+    <message>
+        <location filename="../ui/rooms.py" line="317"/>
+        <source>Not saved: %1</source>
+        <translation>保存していません: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/rooms.py" line="349"/>
         <source>Not forwarded: the marking is below the message&apos;s.</source>
         <translation>転送していません: 区分がメッセージの区分より低くなっています。</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="387"/>
+        <location filename="../ui/rooms.py" line="362"/>
         <source>Forwarded.</source>
         <translation>転送しました。</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="392"/>
+        <location filename="../ui/rooms.py" line="367"/>
         <source>&amp;Rooms</source>
         <translation>ルーム(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="393"/>
+        <location filename="../ui/rooms.py" line="368"/>
         <source>Rooms</source>
         <translation>ルーム</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="394"/>
+        <location filename="../ui/rooms.py" line="369"/>
         <source>Timeline</source>
         <translation>タイムライン</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="395"/>
+        <location filename="../ui/rooms.py" line="370"/>
         <source>&amp;Members</source>
         <translation>メンバー(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="396"/>
+        <location filename="../ui/rooms.py" line="371"/>
         <source>Room members</source>
         <translation>ルームのメンバー</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="397"/>
+        <location filename="../ui/rooms.py" line="372"/>
         <source>Who can read the chosen marking</source>
         <translation>選んだ区分を閲覧できる人</translation>
     </message>
     <message>
-        <location filename="../ui/rooms.py" line="398"/>
+        <location filename="../ui/rooms.py" line="373"/>
         <source>Room</source>
         <translation>ルーム</translation>
     </message>
@@ -2384,14 +2898,117 @@ This is recorded in the audit log. Justification:</source>
     </message>
 </context>
 <context>
+    <name>TaxiiDialog</name>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="233"/>
+        <source>TAXII 2.1</source>
+        <translation>TAXII 2.1</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="234"/>
+        <source>TAXII carries TLP:CLEAR and TLP:GREEN only: anything marked higher is never sent.</source>
+        <translation>TAXII で送れるのは TLP:CLEAR と TLP:GREEN だけです。それより高い区分のものは送信されません。</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="246"/>
+        <source>&amp;Push</source>
+        <translation>送信(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="247"/>
+        <source>P&amp;ull into Renkei</source>
+        <translation>連携 Renkei に取得(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="253"/>
+        <source>Server URL:</source>
+        <translation>サーバ URL:</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="254"/>
+        <source>Collection id:</source>
+        <translation>コレクション ID:</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="255"/>
+        <source>User:</source>
+        <translation>ユーザ:</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="256"/>
+        <source>Password:</source>
+        <translation>パスワード:</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="257"/>
+        <source>Push for:</source>
+        <translation>送信先の範囲:</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="268"/>
+        <source>TAXII server URL</source>
+        <translation>TAXII サーバの URL</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="269"/>
+        <source>Collection id</source>
+        <translation>コレクション ID</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="270"/>
+        <source>TAXII user</source>
+        <translation>TAXII ユーザ</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="271"/>
+        <source>TAXII password</source>
+        <translation>TAXII パスワード</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="272"/>
+        <source>Push for</source>
+        <translation>送信先の範囲</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="273"/>
+        <source>Push to TAXII</source>
+        <translation>TAXII へ送信</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="274"/>
+        <source>Pull from TAXII</source>
+        <translation>TAXII から取得</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="275"/>
+        <source>TAXII result</source>
+        <translation>TAXII の結果</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="283"/>
+        <source>Nothing of this is TLP:CLEAR or TLP:GREEN at the lowest level: it may not be pushed.</source>
+        <translation>最も低いレベルの TLP:CLEAR または TLP:GREEN の部分がないため、送信できません。</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="316"/>
+        <source>Working…</source>
+        <translation>処理中…</translation>
+    </message>
+    <message>
+        <location filename="../ui/stix_dialogs.py" line="330"/>
+        <source>Pushed %1 objects: %2 accepted, %3 refused, %4 pending.</source>
+        <translation>%1 件のオブジェクトを送信しました: 受理 %2 件、拒否 %3 件、保留 %4 件。</translation>
+    </message>
+</context>
+<context>
     <name>Timeline</name>
     <message>
-        <location filename="../ui/store_convert.py" line="72"/>
+        <location filename="../ui/store_convert.py" line="74"/>
         <source>its marking is unknown to this deployment&apos;s policy</source>
         <translation>この区分はこの運用の区分規程にありません</translation>
     </message>
     <message>
-        <location filename="../ui/store_convert.py" line="84"/>
+        <location filename="../ui/store_convert.py" line="106"/>
         <source>%1 message(s) from %2 at this marking (numbers %3–%4) never arrived: the server dropped them or is holding them back</source>
         <translation>%2 さんからのこの区分のメッセージ %1 件（番号 %3–%4）が届いていません。サーバが破棄したか、配送を止めています</translation>
     </message>
@@ -2399,24 +3016,62 @@ This is recorded in the audit log. Justification:</source>
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../ui/timeline.py" line="179"/>
+        <location filename="../ui/timeline.py" line="50"/>
+        <source>File: %1 (%2)</source>
+        <translation>添付: %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/timeline.py" line="189"/>
         <source>Warning: messages are missing (%1)</source>
         <translation>警告: 届いていないメッセージがあります(%1)</translation>
     </message>
     <message>
-        <location filename="../ui/timeline.py" line="181"/>
+        <location filename="../ui/timeline.py" line="191"/>
         <source>Warning: a message from %1 was rejected: %2</source>
         <translation>警告: %1 からのメッセージを拒否しました: %2</translation>
     </message>
     <message>
-        <location filename="../ui/timeline.py" line="189"/>
+        <location filename="../ui/timeline.py" line="198"/>
+        <source>Attached files: %1</source>
+        <translation>添付ファイル: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/timeline.py" line="203"/>
         <source>Missing messages</source>
         <translation>欠落したメッセージ</translation>
     </message>
     <message>
-        <location filename="../ui/timeline.py" line="190"/>
+        <location filename="../ui/timeline.py" line="204"/>
         <source>Rejected message: it failed verification and is not shown</source>
         <translation>拒否したメッセージ: 検証に失敗したため表示しません</translation>
+    </message>
+</context>
+<context>
+    <name>TransferBar</name>
+    <message>
+        <location filename="../ui/transfer.py" line="96"/>
+        <source>Cancelling…</source>
+        <translation>取り消し中…</translation>
+    </message>
+    <message>
+        <location filename="../ui/transfer.py" line="103"/>
+        <source>Cancel</source>
+        <translation>取り消す</translation>
+    </message>
+    <message>
+        <location filename="../ui/transfer.py" line="104"/>
+        <source>Cancel the transfer</source>
+        <translation>転送を取り消す</translation>
+    </message>
+    <message>
+        <location filename="../ui/transfer.py" line="105"/>
+        <source>Transfer progress</source>
+        <translation>転送の進み具合</translation>
+    </message>
+    <message>
+        <location filename="../ui/transfer.py" line="106"/>
+        <source>Transfer</source>
+        <translation>転送</translation>
     </message>
 </context>
 <context>

@@ -29,6 +29,7 @@ from client.ui.models import AdvisoryListModel, ValueRole, severity_colour, seve
 from client.ui.page import Page, UiContext, visible_labels_of
 from client.ui.presentation import advisory_trend, due_status
 from client.ui.rules import banner_label, portion_mark
+from client.ui.stix_dialogs import ExchangeButtons
 from intel.markings import Label, Policy
 
 __all__ = ["AdvisoriesPage", "CardDelegate"]
@@ -177,9 +178,12 @@ class AdvisoriesPage(Page):
         al.addWidget(asplit)
         self.tabs.addTab(self.exec_view, "")
         self.tabs.addTab(self.analyst_view, "")
+        self.exchange = ExchangeButtons(
+            ctx, lambda: self.current.advisory_id if self.current else None, self)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.tabs)
+        lay.addWidget(self.exchange)
         if ctx.view != "executive":
             self.tabs.setCurrentWidget(self.analyst_view)
 
@@ -262,6 +266,7 @@ class AdvisoriesPage(Page):
                                    banner_label(policy, document_labels(adv)))
             shown = document_labels(adv, annex=not self.executive())
             self.ctx.audit_open(adv.advisory_id, banner_label(policy, shown))
+        self.exchange.refresh()
         self.labels_moved()
 
     def retranslate(self) -> None:

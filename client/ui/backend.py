@@ -11,8 +11,10 @@ Threading contract: page reads (``list_rooms``, ``page_items``, ``items_after``,
 ``kev_rows``, ``report_*``) and the small local writes ``mark_read``, ``record_open`` and
 ``add_product`` are cheap vault operations called on the GUI thread; ``unlock``, ``search``,
 ``send_message``, ``record_downgrade``, ``acknowledge``, ``accept_key_change``,
-``set_verified``, ``submit_report``, the intake actions, ``publish_document`` and
-``import_kev`` are called from a worker thread, one at a time; ``run_sync`` runs on its own
+``set_verified``, ``submit_report``, the intake actions, ``publish_document``,
+``import_kev``, the attachment transfers and the STIX/TAXII exchanges are called from a
+worker thread, one at a time (``export_source`` and ``report_follow_up_prefill`` are cheap
+reads); ``run_sync`` runs on its own
 thread. ``lock`` and ``cancel_sync`` come from the GUI thread while other threads may be inside
 a call. Listeners registered with ``subscribe`` may be called on any thread.
 
@@ -32,15 +34,20 @@ from client.ui.values import (
     Action,
     Advisory,
     AdvisoryArrived,
+    AttachmentInfo,
+    AudienceSpec,
     BackendError,
     BackendEvent,
     BackendUnavailable,
     Brief,
+    Cancelled,
     CatalogChanged,
     Device,
     DocumentsChanged,
     Entry,
     EntryState,
+    ExportPart,
+    ExportSource,
     Identity,
     Indicator,
     KevRow,
@@ -49,6 +56,7 @@ from client.ui.values import (
     Listener,
     Member,
     Product,
+    Progress,
     ReportEntry,
     ReportsChanged,
     ReportSummary,
@@ -59,20 +67,26 @@ from client.ui.values import (
     SecurityChanged,
     SecurityNotice,
     Severity,
+    StixExportResult,
+    StixImportResult,
     SyncState,
     SyncStatus,
+    TaxiiPushResult,
+    UploadedFile,
 )
 from intel.documents import Document, SectionKind
 from intel.errors import IntelError
 from intel.markings import Label, Policy
 
 __all__ = [
-    "Action", "Advisory", "AdvisoryArrived", "Backend", "BackendError", "BackendEvent",
-    "BackendUnavailable", "Brief", "CatalogChanged", "Device", "DocumentsChanged", "Entry",
-    "EntryState", "Identity", "Indicator", "KevRow", "KeyChanged", "KeyChangeNotice",
-    "Listener", "Member", "Product", "ReportEntry", "ReportSummary", "ReportsChanged",
-    "RoomChanged", "RoomSummary", "SEVERITIES", "SearchResult", "Section", "SecurityChanged",
-    "SecurityNotice", "Severity", "SyncState", "SyncStatus", "advisory_from_document",
+    "Action", "Advisory", "AdvisoryArrived", "AttachmentInfo", "AudienceSpec", "Backend",
+    "BackendError", "BackendEvent", "BackendUnavailable", "Brief", "Cancelled",
+    "CatalogChanged", "Device", "DocumentsChanged", "Entry", "EntryState", "ExportPart",
+    "ExportSource", "Identity", "Indicator", "KevRow", "KeyChanged", "KeyChangeNotice",
+    "Listener", "Member", "Product", "Progress", "ReportEntry", "ReportSummary",
+    "ReportsChanged", "RoomChanged", "RoomSummary", "SEVERITIES", "SearchResult", "Section",
+    "SecurityChanged", "SecurityNotice", "Severity", "StixExportResult", "StixImportResult",
+    "SyncState", "SyncStatus", "TaxiiPushResult", "UploadedFile", "advisory_from_document",
     "brief_from_document", "open_default_backend",
 ]
 
@@ -109,9 +123,21 @@ class Backend(Protocol):
 
     # writing (worker thread)
     def send_message(
-        self, room_id: str, label: Label, text: str, *, quote_of: str | None = None
+        self, room_id: str, label: Label, text: str, *, quote_of: str | None = None,
+        recipients: tuple[str, ...] | None = None, attachments: tuple[str, ...] = (),
     ) -> str:
-        """Seal and queue a message; returns its item id. Raises BackendError."""
+        """Seal and queue a message; returns its item id. Raises BackendError.
+
+        TLP:RED goes in direct mode to exactly ``recipients`` (user ids; required for RED,
+        refused for any other label). ``attachments`` are ``UploadedFile.upload_id`` values
+        from :meth:`upload_attachment`; they travel inside the message, at its label."""
+    def upload_attachment(self, path: str, progress: Progress | None = None) -> UploadedFile:
+        """Encrypt a file and store it on the server (worker thread); ``progress`` gets
+        (bytes sent, file size) and may raise :class:`Cancelled` to stop."""
+    def download_attachment(self, item_id: str, index: int, dest: str,
+                            progress: Progress | None = None) -> str:
+        """Fetch, authenticate and decrypt attachment ``index`` of a message into ``dest``
+        (nothing is left at ``dest`` on failure or cancellation); returns ``dest``."""
     def record_downgrade(
         self, item_id: str, source: Label, target: Label, justification: str
     ) -> None:
@@ -150,6 +176,26 @@ class Backend(Protocol):
     def set_report_status(self, thread_id: str, status: str, note: str = "") -> None: ...
     def ask_follow_up(self, thread_id: str, question: str) -> str: ...
     def answer_follow_up(self, question_id: str, answer: str) -> str: ...
+    def report_follow_up_prefill(self, thread_id: str, stage: str) -> dict[str, Any]:
+        """A new update or final report of the thread: the latest report held, with a fresh
+        id, ``previous_report_id``, ``stage`` and the report time set. Raises BackendError."""
+
+    # STIX and TAXII (worker thread, except export_source)
+    def export_source(self, kind: str, ids: tuple[str, ...]) -> ExportSource:
+        """The header and parts an export of a document ("document", one id) or of room
+        messages ("items") would draw on, with their labels."""
+    def export_stix(self, kind: str, ids: tuple[str, ...], audience: AudienceSpec,
+                    path: str) -> StixExportResult:
+        """Write a STIX 2.1 bundle of what ``audience`` may receive to ``path``."""
+    def import_stix(self, path: str) -> StixImportResult:
+        """Validate a bundle file and keep its objects; BackendError.problems lists every
+        problem (then nothing is kept)."""
+    def taxii_push(self, url: str, collection: str, credentials: tuple[str, str] | None,
+                   kind: str, ids: tuple[str, ...], audience: AudienceSpec) -> TaxiiPushResult:
+        """Export for ``audience`` (public or community: TLP:CLEAR/GREEN only) and push."""
+    def taxii_pull(self, url: str, collection: str,
+                   credentials: tuple[str, str] | None) -> StixImportResult:
+        """Import what the collection gained since the last pull."""
 
     # publishing (worker thread)
     def publish_document(self, document: Mapping[str, Any], *,

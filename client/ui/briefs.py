@@ -21,6 +21,7 @@ from client.ui.guard import GuardedTextView
 from client.ui.models import BriefListModel, ValueRole
 from client.ui.page import Page, UiContext, visible_labels_of
 from client.ui.rules import banner_label
+from client.ui.stix_dialogs import ExchangeButtons
 from client.ui.timeline import format_time
 from intel.markings import Label
 
@@ -47,6 +48,8 @@ class BriefsPage(Page):
         self.reader = GuardedTextView(ctx.guard, self)
         self.ack_button = QPushButton(self)
         self.ack_state = QLabel(self)
+        self.exchange = ExchangeButtons(
+            ctx, lambda: self.brief.brief_id if self.brief else None, self)
 
         left = QWidget(self)
         ll = QVBoxLayout(left)
@@ -62,6 +65,7 @@ class BriefsPage(Page):
         ack.addWidget(self.ack_state, 1)
         ack.addWidget(self.ack_button)
         rl.addLayout(ack)
+        rl.addWidget(self.exchange)
         split = QSplitter(self)
         split.addWidget(left)
         split.addWidget(right)
@@ -162,6 +166,7 @@ class BriefsPage(Page):
             self.reader.set_content(brief_html(self.ctx.policy, brief), label)
             self.ctx.audit_open(brief.brief_id, label)
         self._update_ack()
+        self.exchange.refresh()
         self.labels_moved()
 
     def _update_ack(self) -> None:

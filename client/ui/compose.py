@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QMimeData, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,13 +25,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.ui.backend import BackendError, Entry, Member, RoomSummary
+from client.ui.backend import BackendError, Cancelled, Entry, Member, RoomSummary
+from client.ui.compose_parts import AttachmentList, RecipientsBox, choose_files
 from client.ui.guard import CopyGuard
+from client.ui.i18n import current_language
 from client.ui.labelpicker import LabelPicker
 from client.ui.marks import PortionChip
 from client.ui.page import UiContext
-from client.ui.rules import Forward, WriteDown, forward_decision, send_block, write_down
-from intel.markings import Label
+from client.ui.rules import (
+    Forward,
+    WriteDown,
+    forward_decision,
+    recipients_block,
+    red_candidates,
+    send_block,
+    write_down,
+)
+from client.ui.transfer import TransferBar
+from intel.markings import TLP, Label
 
 __all__ = ["ComposeEdit", "ComposePanel", "ForwardDialog", "ask_justification"]
 
@@ -80,6 +91,8 @@ class ComposePanel(QWidget):
         self.confirm_downgrade: ConfirmDowngrade = ask_justification
         self.room: RoomSummary | None = None
         self.quote: Entry | None = None
+        self.choose_files: Callable[[QWidget], list[str]] = choose_files
+        self.members: list[Member] = []
         self._pending_key_changes = 0
         self._busy = False
 
@@ -91,6 +104,10 @@ class ComposePanel(QWidget):
         self.edit.setMaximumHeight(80)
         self.picker = LabelPicker(ctx.policy, self)
         self.send_button = QPushButton(self)
+        self.attach_button = QPushButton(self)
+        self.attachments = AttachmentList(self)
+        self.recipients = RecipientsBox(self)
+        self.transfer = TransferBar(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
 
@@ -100,16 +117,25 @@ class ComposePanel(QWidget):
         quote_row.addWidget(self.cancel_quote)
         edit_row = QHBoxLayout()
         edit_row.addWidget(self.edit, 1)
-        edit_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.attach_button)
+        buttons.addWidget(self.send_button)
+        edit_row.addLayout(buttons)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(quote_row)
         lay.addLayout(edit_row)
+        lay.addWidget(self.attachments)
         lay.addWidget(self.picker)
+        lay.addWidget(self.recipients)
+        lay.addWidget(self.transfer)
         lay.addWidget(self.status)
 
         self.cancel_quote.clicked.connect(lambda: self.set_quote(None))
         self.send_button.clicked.connect(self.send)
+        self.attach_button.clicked.connect(self.attach)
+        self.attachments.changed.connect(self._update_send)
+        self.recipients.changed.connect(self._update_send)
         self.edit.textChanged.connect(self._update_send)
         self.edit.derived.connect(self._on_derived)
         self.picker.label_changed.connect(self._on_label)
@@ -118,16 +144,27 @@ class ComposePanel(QWidget):
 
     # -- state --------------------------------------------------------------------------
     def set_room(self, room: RoomSummary | None, pending_key_changes: int) -> None:
+        if room is None:  # locked: whatever was in flight is no longer awaited
+            self.transfer.cancel()
+            self.transfer.finish()
+            self._busy = False
         self.room = room
         self._pending_key_changes = pending_key_changes
         self.edit.clear()
         self.status.clear()
         self.quote = None
+        self.attachments.clear()
         self._show_quote()
         self.picker.configure(self.ctx.identity.clearance, room.ceiling if room else None,
                               self.ctx.roles)
         self.setEnabled(room is not None)
         self._update_send()
+
+    def set_members(self, members: list[Member]) -> None:
+        """The room's members: TLP:RED recipients are chosen among them."""
+        self.members = list(members)
+        self.recipients.set_candidates([], self.ctx.identity.user_id)
+        self._update_recipients()
 
     def set_pending_key_changes(self, n: int) -> None:
         self._pending_key_changes = n
@@ -148,6 +185,8 @@ class ComposePanel(QWidget):
     def clear(self) -> None:
         self.edit.clear()
         self.quote = None
+        self.attachments.clear()
+        self.recipients.reset()
         self._show_quote()
         self.status.clear()
 
@@ -155,8 +194,26 @@ class ComposePanel(QWidget):
         self.picker.raise_source(label)
 
     def _on_label(self, label: Label | None) -> None:
+        self._update_recipients()
         self._update_send()
         self.label_changed.emit(label)
+
+    def _update_recipients(self) -> None:
+        label = self.picker.current_label()
+        red = label is not None and label.tlp is TLP.RED
+        if red:
+            assert label is not None
+            self.recipients.set_candidates(
+                red_candidates(self.ctx.policy, self.members, label),
+                self.ctx.identity.user_id)
+        self.recipients.setVisible(red)
+
+    def attach(self) -> None:
+        refused = self.attachments.add(self.choose_files(self))
+        if refused:
+            self.status.setText(self.tr("Not attached (not a file, already attached, or more "
+                                        "than 20 files): %1").replace(
+                "%1", ", ".join(refused)))
 
     def _show_quote(self) -> None:
         q = self.quote
@@ -169,22 +226,38 @@ class ComposePanel(QWidget):
                                     .replace("%2", body))
 
     def block_reason(self) -> str | None:
-        return send_block(self.edit.toPlainText(), self.picker.current_label(),
-                          self._pending_key_changes)
+        label = self.picker.current_label()
+        return (send_block(self.edit.toPlainText(), label, self._pending_key_changes,
+                           len(self.attachments.paths))
+                or recipients_block(label, self.recipients.chosen(),
+                                    self.ctx.identity.user_id))
 
     def _update_send(self) -> None:
         reason = self.block_reason()
         self.send_button.setEnabled(self.room is not None and not self._busy and reason is None)
+        self.attach_button.setEnabled(self.room is not None and not self._busy)
         if reason == "key_change":
             self.send_button.setToolTip(self.tr("A member's key changed: accept it before "
                                                 "sending."))
+        elif reason == "no_recipients":
+            self.send_button.setToolTip(self.red_refusal())
         else:
             self.send_button.setToolTip("")
+
+    def red_refusal(self) -> str:
+        return self.tr("Not sent: TLP:RED goes to named people only. Tick at least one "
+                       "recipient besides yourself.")
 
     # -- sending ------------------------------------------------------------------------
     def send(self) -> None:
         room, label, text = self.room, self.picker.current_label(), self.edit.toPlainText()
-        if room is None or label is None or self.block_reason() is not None or self._busy:
+        if room is None or label is None or self._busy:
+            return
+        reason = self.block_reason()
+        if reason == "no_recipients":
+            self.status.setText(self.red_refusal())
+            return
+        if reason is not None:
             return
         source = self.picker.source
         justification: str | None = None
@@ -199,12 +272,23 @@ class ComposePanel(QWidget):
                     self.status.setText(self.tr("Not sent: the downgrade was not confirmed."))
                     return
         quote_id = self.quote.item_id if self.quote else None
+        recipients = tuple(self.recipients.chosen()) if label.tlp is TLP.RED else None
+        paths = list(self.attachments.paths)
         backend = self.ctx.backend
+        relay = (self.transfer.start(self.tr("Encrypting and sending files…"),
+                                     self.attachments.total_size()) if paths else None)
 
         def job() -> str:
             if justification is not None and source is not None:
                 backend.record_downgrade(quote_id or "pasted", source, label, justification)
-            return backend.send_message(room.room_id, label, text, quote_of=quote_id)
+            uploads = []
+            for path in paths:
+                assert relay is not None
+                up = backend.upload_attachment(path, relay.callback())
+                relay.next_file(up.size)
+                uploads.append(up.upload_id)
+            return backend.send_message(room.room_id, label, text, quote_of=quote_id,
+                                        recipients=recipients, attachments=tuple(uploads))
 
         self._busy = True
         self._update_send()
@@ -213,6 +297,7 @@ class ComposePanel(QWidget):
 
     def _on_sent(self, item_id: str) -> None:
         self._busy = False
+        self.transfer.finish()
         self.clear()
         self.picker.set_source(None)
         self._update_send()
@@ -222,14 +307,21 @@ class ComposePanel(QWidget):
 
     def _on_failed(self, error: BackendError) -> None:
         self._busy = False
+        self.transfer.finish()
         self._update_send()
-        self.status.setText(self.tr("Not sent: %1").replace("%1", str(error)))
+        if isinstance(error, Cancelled):
+            self.status.setText(self.tr("Upload cancelled: nothing was sent."))
+            return
+        msg = error.message_ja if current_language() == "ja" else str(error)
+        self.status.setText(self.tr("Not sent: %1").replace("%1", msg))
 
     def retranslate(self) -> None:
         self.edit.setPlaceholderText(self.tr("Write a message…"))
         self.edit.setAccessibleName(self.tr("Message text"))
         self.send_button.setText(self.tr("&Send"))
         self.send_button.setAccessibleName(self.tr("Send message"))
+        self.attach_button.setText(self.tr("A&ttach…"))
+        self.attach_button.setAccessibleName(self.tr("Attach files"))
         self.cancel_quote.setText(self.tr("Remove quote"))
         self.cancel_quote.setAccessibleName(self.tr("Remove quote"))
         self.quote_text.setAccessibleName(self.tr("Quoted message"))

@@ -26,6 +26,7 @@ __all__ = [
     "advisory_trend",
     "due_status",
     "fingerprint_rows",
+    "format_size",
     "home_tiles",
     "ms_to_date",
     "primary_role",
@@ -39,6 +40,19 @@ _CERT_ROLE_VIEWS = {"publisher": "publisher", "intake": "intake", "reporter": "o
 _OPEN_VIEWS = ("analyst", "responder", "executive", "operator")
 DueStatus = Literal["overdue", "soon", "later", "none"]
 SOON_DAYS = 7
+
+
+def format_size(n: int) -> str:
+    """A file size as people read it (1,000-based, as file managers show): "532 B",
+    "1.2 MB"."""
+    if n < 1000:
+        return f"{max(n, 0)} B"
+    size = float(n)
+    for unit in ("KB", "MB", "GB", "TB"):
+        size /= 1000
+        if size < 999.95 or unit == "TB":
+            return f"{size:.1f} {unit}"
+    raise AssertionError("unreachable")
 
 
 def ms_to_date(ms: int) -> date:

@@ -29,6 +29,7 @@ from client.ui.i18n import current_language
 from client.ui.marks import chip_html
 from client.ui.models import ValueRole, ValuesTableModel
 from client.ui.page import Page, UiContext, visible_labels_of
+from client.ui.report_followup import FollowUpPanel
 from client.ui.report_rules import next_statuses, open_questions, status_text
 from client.ui.reportform import QuickReportPanel
 from client.ui.rules import banner_label
@@ -154,6 +155,16 @@ class ReportsPage(Page):
         ab.addWidget(self.answer, 1)
         ab.addWidget(self.answer_button)
         self.answer_box.hide()
+        # reporter: follow-up reports in the same thread
+        self.follow_box = QWidget(self)
+        self.update_button = QPushButton(self.follow_box)
+        self.final_button = QPushButton(self.follow_box)
+        fb = QHBoxLayout(self.follow_box)
+        fb.setContentsMargins(0, 0, 0, 0)
+        fb.addWidget(self.update_button)
+        fb.addWidget(self.final_button)
+        fb.addStretch(1)
+        self.follow_box.hide()
         self.action_status = QLabel(self)
         self.action_status.setWordWrap(True)
 
@@ -163,11 +174,14 @@ class ReportsPage(Page):
         tl.addWidget(self.thread_view, 1)
         tl.addWidget(self.intake_box)
         tl.addWidget(self.answer_box)
+        tl.addWidget(self.follow_box)
         tl.addWidget(self.action_status)
         self.form = QuickReportPanel(ctx, self)
+        self.follow_up = FollowUpPanel(ctx, self)
         self.right = QStackedWidget(self)
         self.right.addWidget(thread_panel)
         self.right.addWidget(self.form)
+        self.right.addWidget(self.follow_up)
         self.thread_panel = thread_panel
 
         left = QWidget(self)
@@ -188,6 +202,11 @@ class ReportsPage(Page):
         self.form.submitted.connect(self._submitted)
         self.form.cancelled.connect(lambda: self.right.setCurrentWidget(self.thread_panel))
         self.form.picker.label_changed.connect(lambda _l: self.labels_moved())
+        self.follow_up.submitted.connect(self._submitted)
+        self.follow_up.cancelled.connect(lambda: self.right.setCurrentWidget(self.thread_panel))
+        self.follow_up.picker.label_changed.connect(lambda _l: self.labels_moved())
+        self.update_button.clicked.connect(lambda: self.start_follow_up("update"))
+        self.final_button.clicked.connect(lambda: self.start_follow_up("final"))
         self.table.selectionModel().currentChanged.connect(self._on_selected)
         self.status_button.clicked.connect(self.set_status)
         self.ask_button.clicked.connect(self.ask)
@@ -202,10 +221,14 @@ class ReportsPage(Page):
         if not self.isVisible():
             return []
         labels = visible_labels_of(self.table)
-        if self.right.currentWidget() is self.form:
-            label = self.form.picker.current_label()
+        if self.right.currentWidget() in (self.form, self.follow_up):
+            form = self.right.currentWidget()
+            assert isinstance(form, QuickReportPanel | FollowUpPanel)
+            label = form.picker.current_label()
             if label is not None:
                 labels.append(label)
+            if form is self.follow_up and self.current is not None:
+                labels.append(self.current.label)  # the form shows the last report's text
         elif self.current is not None:
             labels += [self.current.label] + [e.label for e in self.entries]
         return labels
@@ -229,7 +252,7 @@ class ReportsPage(Page):
         self._show(None)
 
     def on_event(self, event: BackendEvent) -> None:
-        if isinstance(event, ReportsChanged) and self.right.currentWidget() is not self.form:
+        if isinstance(event, ReportsChanged) and self.right.currentWidget() is self.thread_panel:
             self.reload()
 
     def open_item(self, item_id: str) -> None:
@@ -281,6 +304,7 @@ class ReportsPage(Page):
             text = e.text if len(e.text) < 60 else e.text[:57] + "…"
             self.question_pick.addItem(text, e.question_id)
         self.answer_box.setVisible(bool(pending))
+        self.follow_box.setVisible(r is not None and r.mine)
 
     # -- actions ----------------------------------------------------------------------------
     def new_report(self) -> None:
@@ -288,10 +312,27 @@ class ReportsPage(Page):
         self.right.setCurrentWidget(self.form)
         self.labels_moved()
 
+    def start_follow_up(self, stage: str) -> None:
+        """An update or final report of the thread shown, from its latest report."""
+        r = self.current
+        if r is None:
+            return
+        try:
+            prefill = self.ctx.backend.report_follow_up_prefill(r.thread_id, stage)
+        except BackendError as err:
+            msg = err.message_ja if current_language() == "ja" else str(err)
+            self.action_status.setText(msg)
+            return
+        self.follow_up.start(prefill, r.label)
+        self.right.setCurrentWidget(self.follow_up)
+        self.labels_moved()
+
     def _submitted(self, report_id: str) -> None:
+        thread = self.current.thread_id if self.right.currentWidget() is self.follow_up \
+            and self.current is not None else report_id
         self.right.setCurrentWidget(self.thread_panel)
         self.reload()
-        row = self.model.row_of(report_id)
+        row = self.model.row_of(thread)
         if row is not None:
             self.table.setCurrentIndex(self.model.index(row, 0))
         self.ctx.notify(self.tr("Report %1 was sent to the intake staff.").replace(
@@ -360,6 +401,10 @@ class ReportsPage(Page):
         self.answer.setAccessibleName(self.tr("Your answer"))
         self.answer_button.setText(self.tr("&Answer"))
         self.answer_button.setAccessibleName(self.tr("Send answer"))
+        self.update_button.setText(self.tr("Send &update (続報)…"))
+        self.update_button.setAccessibleName(self.tr("Send an update report"))
+        self.final_button.setText(self.tr("Send &final report (最終報告)…"))
+        self.final_button.setAccessibleName(self.tr("Send the final report"))
         self.model.retranslate()
         self._render()
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QPoint
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
-    QHBoxLayout,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QListView,
     QMenu,
-    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -20,7 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from client.ui.backend import (
+    AttachmentInfo,
+    BackendError,
     BackendEvent,
+    Cancelled,
     Entry,
     KeyChanged,
     KeyChangeNotice,
@@ -28,102 +30,24 @@ from client.ui.backend import (
     RoomSummary,
 )
 from client.ui.compose import ComposePanel, ForwardDialog
-from client.ui.guard import CopyGuard
 from client.ui.i18n import current_language
 from client.ui.models import MembersModel, RoomListModel, ValueRole
-from client.ui.page import Page, UiContext, visible_rows
-from client.ui.rules import WriteDown, banner_label, portion_mark, readers_of, write_down
+from client.ui.page import Page, UiContext
+from client.ui.presentation import format_size
+from client.ui.room_widgets import KeyChangeBar, TimelineView
+from client.ui.rules import WriteDown, portion_mark, readers_of, write_down
+from client.ui.stix_dialogs import ExchangeActions
 from client.ui.timeline import TimelineDelegate, TimelineModel
-from intel.markings import Label
+from client.ui.transfer import TransferBar
+from intel.markings import TLP, Label
 
 __all__ = ["RoomsPage", "TimelineView"]
 
 
-class TimelineView(QListView):
-    """The timeline list; copying goes through the copy guard."""
-
-    def __init__(self, guard: CopyGuard, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._guard = guard
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(100)
-        self.setUniformItemSizes(False)
-        self.setWordWrap(True)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-
-    def timeline(self) -> TimelineModel:
-        model = self.model()
-        assert isinstance(model, TimelineModel)
-        return model
-
-    def selected_entries(self) -> list[Entry]:
-        rows = sorted(i.row() for i in self.selectionModel().selectedIndexes())
-        model = self.timeline()
-        return [e for e in (model.entry(r) for r in rows) if e is not None]
-
-    def visible_labels(self) -> list[Label]:
-        model = self.timeline()
-        out = []
-        for r in visible_rows(self):
-            e = model.entry(r)
-            if e is not None and e.state == "ok" and e.label is not None:
-                out.append(e.label)
-        return out
-
-    def copy_selection(self) -> bool:
-        entries = [e for e in self.selected_entries() if e.state == "ok" and e.label]
-        if not entries:
-            return False
-        policy = self.timeline()._filter.policy
-        label = banner_label(policy, [e.label for e in entries])
-        text = "\n".join(f"{portion_mark(policy, e.label, current_language())} "  # type: ignore[arg-type]
-                         f"{e.sender_name}: {e.body}" for e in entries)
-        return self._guard.copy(text, label)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if event.matches(QKeySequence.StandardKey.Copy):
-            self.copy_selection()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-class KeyChangeBar(QFrame):
-    """A warning strip: a known person's key changed, sending is blocked until accepted."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("key_change_bar")
-        self.setStyleSheet("#key_change_bar { background: #fff3cd; border: 1px solid #b26a00; }"
-                           " QLabel { color: #3e2723; }")
-        self.notices: list[KeyChangeNotice] = []
-        self.text = QLabel(self)
-        self.text.setWordWrap(True)
-        self.accept_button = QPushButton(self)
-        lay = QHBoxLayout(self)
-        lay.addWidget(self.text, 1)
-        lay.addWidget(self.accept_button)
-        self.hide()
-
-    def set_notices(self, notices: list[KeyChangeNotice]) -> None:
-        self.notices = list(notices)
-        self.retranslate()
-        self.setVisible(bool(notices))
-
-    def retranslate(self) -> None:
-        self.accept_button.setText(self.tr("&Accept new key"))
-        self.accept_button.setAccessibleName(self.tr("Accept new key"))
-        self.text.setAccessibleName(self.tr("Key change warning"))
-        if not self.notices:
-            self.text.clear()
-            return
-        n = self.notices[0]
-        msg = self.tr("The key of %1 changed. Sending in this room is blocked until you accept "
-                      "it. Compare the new fingerprint with them first: %2")
-        self.text.setText(msg.replace("%1", n.display_name).replace("%2", n.new_fingerprint))
+def choose_save_path(parent: QWidget, name: str) -> str:
+    path, _f = QFileDialog.getSaveFileName(
+        parent, QCoreApplication.translate("RoomsPage", "Save attachment"), name)
+    return str(path)
 
 
 class RoomsPage(Page):
@@ -149,6 +73,9 @@ class RoomsPage(Page):
         self.timeline.setModel(self.timeline_model)
         self.timeline.setItemDelegate(TimelineDelegate(self.timeline, rf))
         self.compose = ComposePanel(ctx, self)
+        self.transfer = TransferBar(self)
+        self.exchange = ExchangeActions(ctx, self)
+        self.choose_save_path: Callable[[QWidget, str], str] = choose_save_path
 
         self.members_caption = QLabel(self)
         self.members = QTableView(self)
@@ -173,6 +100,7 @@ class RoomsPage(Page):
         cl.addWidget(self.keybar)
         cl.addWidget(self.compose)
         cl.addWidget(self.timeline, 1)
+        cl.addWidget(self.transfer)
         right = QWidget(self)
         rl = QVBoxLayout(right)
         rl.addWidget(self.members_caption)
@@ -192,8 +120,10 @@ class RoomsPage(Page):
         self.timeline_model.rowsInserted.connect(self.labels_moved)
         self.timeline_model.modelReset.connect(self.labels_moved)
         self.timeline.customContextMenuRequested.connect(self._context_menu)
+        self.timeline.doubleClicked.connect(self._on_double_click)
         self.compose.labels_changed.connect(self.labels_changed)
         self.compose.label_changed.connect(self._on_compose_label)
+        self.compose.recipients.changed.connect(self._update_readers)
         self.compose.sent.connect(lambda _id: self._refresh_timeline())
         self.keybar.accept_button.clicked.connect(self._accept_key_change)
         self.retranslate()
@@ -218,6 +148,8 @@ class RoomsPage(Page):
 
     def clear(self) -> None:
         self.room = None
+        self.transfer.cancel()
+        self.transfer.finish()
         self.timeline_model.clear()
         self.room_model.clear()
         self.members_model.clear()
@@ -264,9 +196,11 @@ class RoomsPage(Page):
         self.timeline_model.set_room(room.room_id if room else None)
         if self.timeline_model.canFetchMore():
             self.timeline_model.fetchMore()
-        self.members_model.set_values(self.ctx.backend.members(room.room_id) if room else [])
+        members = self.ctx.backend.members(room.room_id) if room else []
+        self.members_model.set_values(members)
         notices = self._refresh_key_changes()
         self.compose.set_room(room, len(notices))
+        self.compose.set_members(list(self.members_model.values()))
         self._update_header()
         self._mark_read()
         self.labels_moved()
@@ -318,6 +252,10 @@ class RoomsPage(Page):
             self.readers.clear()
             return
         can, cannot = readers_of(self.ctx.policy, members, label)
+        if label.tlp is TLP.RED:  # only those named receive it
+            named = set(self.compose.recipients.chosen())
+            cannot += [m for m in can if m.user_id not in named]
+            can = [m for m in can if m.user_id in named]
         mark = portion_mark(self.ctx.policy, label, current_language())
         text = self.tr("%1 of %2 members can read %3.").replace("%1", str(len(can))) \
             .replace("%2", str(len(members))).replace("%3", mark)
@@ -343,7 +281,59 @@ class RoomsPage(Page):
         menu.addAction(self.tr("Copy"), self.timeline.copy_selection).setEnabled(ok)
         menu.addAction(self.tr("Quote in reply"), lambda: self.quote(entry)).setEnabled(ok)
         menu.addAction(self.tr("Forward…"), lambda: self.forward_dialog(entry)).setEnabled(ok)
+        for att in entry.attachments if entry is not None and ok else ():
+            text = self.tr("Save “%1” (%2)…").replace("%1", att.name).replace(
+                "%2", format_size(att.size))
+            menu.addAction(text, self._saver(att))
+        menu.addSeparator()
+        chosen = self._chosen_ids()
+        menu.addAction(self.tr("Export STIX…"),
+                       lambda: self.exchange.export("items", chosen)).setEnabled(bool(chosen))
+        menu.addAction(self.tr("Push to TAXII…"),
+                       lambda: self.exchange.taxii("items", chosen)).setEnabled(bool(chosen))
         menu.exec(self.timeline.viewport().mapToGlobal(pos))
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        """A message carrying one file: double-click saves it (several: the context menu)."""
+        entry = self.timeline_model.entry(index.row())
+        if entry is not None and entry.state == "ok" and len(entry.attachments) == 1:
+            self.save_attachment(entry.attachments[0])
+
+    def _chosen_ids(self) -> tuple[str, ...]:
+        """The selected readable messages, oldest first (as a report reads)."""
+        entries = [e for e in self.timeline.selected_entries() if e.state == "ok"]
+        return tuple(e.item_id for e in sorted(entries, key=lambda e: e.pos))
+
+    # -- attachments --------------------------------------------------------------------
+    def _saver(self, att: AttachmentInfo) -> Callable[[], None]:
+        return lambda: self.save_attachment(att)
+
+    def save_attachment(self, att: AttachmentInfo) -> None:
+        """Ask where to save, then fetch and decrypt on the worker with a progress bar."""
+        if self.transfer.relay is not None:
+            self.ctx.notify(self.tr("Another file is being saved; wait for it or cancel it."))
+            return
+        dest = self.choose_save_path(self, att.name)
+        if not dest:
+            return
+        relay = self.transfer.start(self.tr("Saving %1…").replace("%1", att.name), att.size)
+        backend = self.ctx.backend
+
+        def done(_path: object) -> None:
+            self.transfer.finish()
+            self.ctx.notify(self.tr("Saved %1.").replace("%1", dest))
+
+        def failed(err: BackendError) -> None:
+            self.transfer.finish()
+            if isinstance(err, Cancelled):
+                self.ctx.notify(self.tr("Saving cancelled: nothing was written."))
+            else:
+                msg = err.message_ja if current_language() == "ja" else str(err)
+                self.ctx.notify(self.tr("Not saved: %1").replace("%1", msg))
+
+        self.ctx.runner.submit(
+            lambda: backend.download_attachment(att.item_id, att.index, dest, relay.callback()),
+            done, failed)
 
     def quote(self, entry: Entry | None) -> None:
         if entry is not None:

@@ -41,6 +41,8 @@ __all__ = [
     "level_abbreviation",
     "portion_mark",
     "readers_of",
+    "recipients_block",
+    "red_candidates",
     "send_block",
     "write_down",
 ]
@@ -297,12 +299,28 @@ def readers_of(
     return can, cannot
 
 
-def send_block(text: str, label: Label | None, pending_key_changes: int) -> str | None:
-    """Why a compose cannot be sent yet ("empty", "no_label", "key_change"), or None."""
+def red_candidates(policy: Policy, members: Iterable[Member], label: Label) -> list[Member]:
+    """The room members a TLP:RED message at ``label`` could be addressed to: those whose
+    clearance admits it once named."""
+    return readers_of(policy, members, label)[0]
+
+
+def recipients_block(label: Label | None, chosen: Iterable[str], me: str) -> str | None:
+    """TLP:RED goes to named people only: "no_recipients" while nobody but the writer is
+    named; None for any other label or once someone is."""
+    if label is None or label.tlp is not TLP.RED:
+        return None
+    return None if set(chosen) - {me} else "no_recipients"
+
+
+def send_block(text: str, label: Label | None, pending_key_changes: int,
+               attachments: int = 0) -> str | None:
+    """Why a compose cannot be sent yet ("empty", "no_label", "key_change"), or None.
+    Files alone make a message."""
     if pending_key_changes:
         return "key_change"
     if label is None:
         return "no_label"
-    if not text.strip():
+    if not text.strip() and not attachments:
         return "empty"
     return None

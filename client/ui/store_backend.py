@@ -25,6 +25,7 @@ from client.ui.backend import Listener
 from client.ui.i18n import current_language
 from client.ui.rules import allowed_labels
 from client.ui.store_backend_docs import DocumentsMixin
+from client.ui.store_backend_exchange import ExchangeMixin
 from client.ui.store_backend_sync import SyncMixin
 from client.ui.store_convert import (
     GapMap,
@@ -76,7 +77,7 @@ def default_account_dir() -> Path:
     return cli_default()
 
 
-class StoreBackend(SyncMixin, DocumentsMixin):
+class StoreBackend(SyncMixin, DocumentsMixin, ExchangeMixin):
     """An enrolled account on this computer. Created locked; ``unlock`` opens the vault."""
 
     def __init__(self, account_dir: Path, *, clock: Callable[[], float] = time.time,
@@ -114,6 +115,7 @@ class StoreBackend(SyncMixin, DocumentsMixin):
         self._gaps: dict[str, GapMap] = {}
         self._init_docs()
         self._init_sync()
+        self._init_exchange()
 
     # -- identity, policy, vault key ------------------------------------------------------
     @property
@@ -139,6 +141,7 @@ class StoreBackend(SyncMixin, DocumentsMixin):
         self._opened.clear()
         self._gaps.clear()
         self._clear_doc_caches()
+        self._clear_uploads()
         self.cancel_sync()
 
     def unlock(self, passphrase: str | None) -> None:
@@ -177,7 +180,7 @@ class StoreBackend(SyncMixin, DocumentsMixin):
             raise BackendError("Renkei is locked.", "連携 Renkei はロックされています。") from None
         except FormatError as exc:
             text = str(exc) + ": " + "; ".join(exc.problems)
-            raise BackendError(text) from None
+            raise BackendError(text, problems=tuple(exc.problems)) from None
         except StoreError as exc:
             raise BackendError(str(exc), exc.message_ja) from None
         except (SyncError, IntelError, CryptoError) as exc:
@@ -326,7 +329,17 @@ class StoreBackend(SyncMixin, DocumentsMixin):
 
     # -- writing ----------------------------------------------------------------------------
     def send_message(self, room_id: str, label: Label, text: str, *,
-                     quote_of: str | None = None) -> str:
+                     quote_of: str | None = None, recipients: tuple[str, ...] | None = None,
+                     attachments: tuple[str, ...] = ()) -> str:
+        red = label.tlp is TLP.RED
+        if red and not set(recipients or ()) - {self._cert.user_id}:
+            raise BackendError(
+                "TLP:RED goes to named people only: choose at least one recipient.",
+                "TLP:RED は指名した人にだけ送れます。受信者を一人以上選んでください。")
+        if recipients is not None and not red:
+            raise BackendError("Named recipients are only for TLP:RED messages.",
+                               "受信者の指名は TLP:RED のメッセージにだけ使えます。")
+        files = self._take_uploads(attachments)
         with self._use() as slot:
             s = slot.session
             quote = None
@@ -335,19 +348,15 @@ class StoreBackend(SyncMixin, DocumentsMixin):
                 if quoted is None:
                     raise BackendError("the quoted message is no longer on this device")
                 quote = Quote(id=quoted.item_id, label=quoted.label)
-            content = Content(kind="message", body=text, quote=quote,
+            content = Content(kind="message", body=text, quote=quote, attachments=files,
                               reply_to=quote_of, sender_name=s.cert.display_name)
             users = None
-            if label.tlp is TLP.RED:
-                # TLP:RED goes to named people only: in a room, its members cleared for the
-                # label are the people named (as the members panel shows).
-                state = room_state(s, room_id)
-                members = members_of(state.members if state else (), s.certs, {},
-                                     self._policy)
-                users = [m.user_id for m in members
-                         if can_read(self._policy, m.clearance, label, [m.user_id])]
+            if red:
+                # Exactly the people named (and the writer's own other devices).
+                users = sorted(set(recipients or ()) | {self._cert.user_id})
             eid: str = self._engine(slot).send(room_id, label.canonical(), content,
                                                users=users)
+        self._forget_uploads(attachments)
         self._gaps.pop(room_id, None)
         return eid
 

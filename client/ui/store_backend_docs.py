@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication
 
 from client.ui.backend import advisory_from_document, brief_from_document
 from client.ui.i18n import current_language
+from client.ui.report_followup_rules import follow_up_prefill
 from client.ui.store_convert import kev_row, parse_label, report_entry, report_summary
 from client.ui.values import (
     Advisory,
@@ -222,6 +223,20 @@ class DocumentsMixin:
             qid = str(flows.ask_follow_up(self._engine(slot), thread_id, question))  # type: ignore[attr-defined]
         self._emit(ReportsChanged())  # type: ignore[attr-defined]
         return qid
+
+    def report_follow_up_prefill(self, thread_id: str, stage: str) -> dict[str, Any]:
+        if stage not in ("update", "final"):
+            raise BackendError(f"unknown report stage {stage!r}")
+        with self._use() as slot:  # type: ignore[attr-defined]
+            entries = flows.report_thread(slot.session, thread_id)
+        reports = [e for e in entries if e.report is not None]
+        # The incident's own reports: those from the organisation that opened the thread.
+        reports = [e for e in reports if e.sender_org == reports[0].sender_org]
+        if not reports or reports[-1].report is None:
+            raise BackendError("That report is not on this device; sync first.",
+                               "その報告はこの端末にありません。同期してください。")
+        return follow_up_prefill(reports[-1].report.model_dump(mode="json"), stage,
+                                 dt.datetime.fromtimestamp(self._clock(), dt.UTC).astimezone())  # type: ignore[attr-defined]
 
     def answer_follow_up(self, question_id: str, answer: str) -> str:
         with self._use() as slot:  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from client.ui.values import (
+    AttachmentInfo,
     Device,
     Entry,
     KevRow,
@@ -28,6 +29,7 @@ from intel.markings import Clearance, Label, Policy
 
 __all__ = [
     "GapMap",
+    "attachments_of",
     "entries_with_gaps",
     "entry_from_item",
     "gap_reason",
@@ -73,10 +75,30 @@ def entry_from_item(item: Any, policy: Policy, certs: Mapping[str, Any]) -> Entr
             "Timeline", "its marking is unknown to this deployment's policy")
         return Entry(item.pos, item.item_id, item.room_id, "rejected", label, item.created_ms,
                      item.sender_user, name, org, item.kind, reason=reason)
-    quote = _payload(item).get("quote")
+    payload = _payload(item)
+    quote = payload.get("quote")
     quote_of = str(quote.get("id")) if isinstance(quote, dict) and quote.get("id") else None
     return Entry(item.pos, item.item_id, item.room_id, "ok", label, item.created_ms,
-                 item.sender_user, name, org, item.kind, item.title, item.body, quote_of)
+                 item.sender_user, name, org, item.kind, item.title, item.body, quote_of,
+                 attachments=attachments_of(item.item_id, payload))
+
+
+def attachments_of(item_id: str, payload: Mapping[str, Any]) -> tuple[AttachmentInfo, ...]:
+    """The files a message carries, as the timeline lists them (never their keys)."""
+    raw = payload.get("attachments")
+    out = []
+    for i, a in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(a, dict):
+            continue
+        try:
+            size = int(a.get("size", 0))
+        except (TypeError, ValueError):
+            continue
+        # Only the base name: a sender's path must never steer where a file is saved.
+        name = str(a.get("name") or "").replace("\\", "/").rsplit("/", 1)[-1] or f"file-{i + 1}"
+        out.append(AttachmentInfo(item_id, i, name, size,
+                                  str(a.get("mime") or "application/octet-stream")))
+    return tuple(out)
 
 
 def gap_reason(sender: str, first: int, last: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QDateTime,
     QModelIndex,
     QObject,
@@ -25,9 +26,11 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QS
 from client.ui.backend import Backend, Entry
 from client.ui.i18n import current_language
 from client.ui.marks import paint_chip
+from client.ui.presentation import format_size
 from client.ui.rules import ReadFilter, portion_mark
 
-__all__ = ["EntryRole", "LabelRole", "TimelineDelegate", "TimelineModel", "format_time"]
+__all__ = ["EntryRole", "LabelRole", "TimelineDelegate", "TimelineModel", "attachment_lines",
+           "format_time"]
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 LabelRole = Qt.ItemDataRole.UserRole + 2
@@ -40,6 +43,13 @@ Index = QModelIndex | QPersistentModelIndex
 
 def format_time(ms: int) -> str:
     return QDateTime.fromMSecsSinceEpoch(ms).toString("yyyy-MM-dd HH:mm")
+
+
+def attachment_lines(e: Entry) -> str:
+    """One line per file the message carries: "File: name (size)"."""
+    text = QCoreApplication.translate("TimelineModel", "File: %1 (%2)")
+    return "\n".join(text.replace("%1", a.name).replace("%2", format_size(a.size))
+                     for a in e.attachments)
 
 
 class TimelineModel(QAbstractListModel):
@@ -182,7 +192,11 @@ class TimelineModel(QAbstractListModel):
                     .replace("%1", e.sender_name or e.sender_user or "?")
                     .replace("%2", e.reason))
         mark = portion_mark(self._filter.policy, e.label, current_language()) if e.label else ""
-        return f"{mark} {e.sender_name} ({e.sender_org}) {when}: {e.body}"
+        text = f"{mark} {e.sender_name} ({e.sender_org}) {when}: {e.body}"
+        if e.attachments:
+            files = ", ".join(f"{a.name} ({format_size(a.size)})" for a in e.attachments)
+            text += " " + self.tr("Attached files: %1").replace("%1", files)
+        return text
 
     def warning_title(self, e: Entry) -> str:
         if e.state == "gap":
@@ -218,6 +232,8 @@ class TimelineDelegate(QStyledItemDelegate):
         body = e.body
         if e.quote_of:
             body = "↪ " + body
+        if e.attachments:
+            body = (body + "\n" if body else "") + attachment_lines(e)
         return head, body
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
@@ -229,7 +245,9 @@ class TimelineDelegate(QStyledItemDelegate):
         _, body = self._texts(e)
         line_h = fm.lineSpacing()
         r = fm.boundingRect(self._body_rect(width), int(Qt.TextFlag.TextWordWrap), body)
-        body_h = min(r.height(), line_h * _MAX_BODY_LINES)
+        # Slack for glyphs from fallback fonts (Japanese), taller than the Latin font's lines.
+        slack = (r.height() // max(line_h, 1)) * line_h // 5
+        body_h = min(r.height() + slack, line_h * _MAX_BODY_LINES)
         return QSize(width, self.PAD * 3 + fm.height() + 4 + body_h)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:

@@ -14,12 +14,14 @@ from typing import Literal
 from intel.markings import Clearance, Label
 
 __all__ = [
-    "Action", "Advisory", "AdvisoryArrived", "BackendError", "BackendEvent",
-    "BackendUnavailable", "Brief", "CatalogChanged", "Device", "DocumentsChanged", "Entry",
-    "EntryState", "Identity", "Indicator", "KevRow", "KeyChanged", "KeyChangeNotice",
-    "Listener", "Member", "Product", "ReportEntry", "ReportSummary", "ReportsChanged",
-    "RoomChanged", "RoomSummary", "SEVERITIES", "SearchResult", "Section", "SecurityChanged",
-    "SecurityNotice", "Severity", "SyncState", "SyncStatus",
+    "Action", "Advisory", "AdvisoryArrived", "AttachmentInfo", "AudienceSpec", "BackendError",
+    "BackendEvent", "BackendUnavailable", "Brief", "Cancelled", "CatalogChanged", "Device",
+    "DocumentsChanged", "Entry", "EntryState", "ExportPart", "ExportSource", "Identity",
+    "Indicator", "KevRow", "KeyChanged", "KeyChangeNotice", "Listener", "Member", "Product",
+    "Progress", "ReportEntry", "ReportSummary", "ReportsChanged", "RoomChanged", "RoomSummary",
+    "SEVERITIES", "SearchResult", "Section", "SecurityChanged", "SecurityNotice", "Severity",
+    "StixExportResult", "StixImportResult", "SyncState", "SyncStatus", "TaxiiPushResult",
+    "UploadedFile",
 ]
 
 EntryState = Literal["ok", "rejected", "gap"]
@@ -34,9 +36,22 @@ class BackendError(Exception):
     ``message_ja`` carries the Japanese text when the lower layer provides one.
     """
 
-    def __init__(self, message: str, message_ja: str | None = None) -> None:
+    def __init__(self, message: str, message_ja: str | None = None,
+                 problems: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.message_ja = message_ja or message
+        self.problems = tuple(problems)  # every problem of a rejected input, one per line
+
+
+class Cancelled(BackendError):
+    """The person cancelled a transfer; nothing was sent (or saved)."""
+
+    def __init__(self) -> None:
+        super().__init__("Cancelled: nothing was sent or saved.",
+                         "取り消しました。何も送信・保存していません。")
+
+
+Progress = Callable[[int, int], None]  # (bytes done, bytes in all); may raise Cancelled
 
 
 class BackendUnavailable(BackendError):
@@ -91,6 +106,29 @@ class Entry:
     quote_of: str | None = None
     recipients: frozenset[str] | None = None
     reason: str = ""
+    attachments: tuple[AttachmentInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    """A file sent with a message, as the timeline lists it. The file key stays in the
+    backend: saving names the message and the attachment's position in it."""
+
+    item_id: str
+    index: int
+    name: str
+    size: int
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file encrypted and stored on the server, waiting to be sent with a message
+    (``Backend.send_message(attachments=[upload_id])``)."""
+
+    upload_id: str
+    name: str
+    size: int
 
 
 @dataclass(frozen=True)
@@ -242,6 +280,71 @@ class ReportEntry:
     stage: str = ""
     category: str = ""
     entity: str = ""
+
+
+# -- STIX and TAXII -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExportPart:
+    """One part of what an export draws on (a section, or one room message)."""
+
+    title: str
+    label: Label
+
+
+@dataclass(frozen=True)
+class ExportSource:
+    """A document (``kind`` "document", with its header label) or chosen room messages
+    (``kind`` "items", no header) about to be exported as STIX."""
+
+    kind: Literal["document", "items"]
+    ids: tuple[str, ...]
+    title: str
+    header: Label | None
+    parts: tuple[ExportPart, ...]
+
+
+@dataclass(frozen=True)
+class AudienceSpec:
+    """Who receives an export: the public, the community (every certified user) or one
+    organisation, with the highest level and the compartments all its known people hold."""
+
+    kind: Literal["public", "community", "organisation"]
+    org: str = ""
+    level: str | None = None
+    compartments: frozenset[str] = frozenset()
+
+    @property
+    def spec(self) -> str:
+        return f"org:{self.org}" if self.kind == "organisation" else self.kind
+
+
+@dataclass(frozen=True)
+class StixExportResult:
+    path: str
+    audience: str
+    objects: int
+    tlps: tuple[str, ...]  # TLP markings the bundle carries
+    included: tuple[ExportPart, ...]  # parts exported
+    left_out: tuple[ExportPart, ...]  # parts the audience may not have
+
+
+@dataclass(frozen=True)
+class StixImportResult:
+    stored: int
+    updated: int
+    unchanged: int
+    withheld: int  # marked above this reader's clearance: not kept
+    by_type: tuple[tuple[str, int], ...] = ()
+    by_marking: tuple[tuple[str, int], ...] = ()
+    skipped: tuple[tuple[str, int], ...] = ()  # object types not imported
+
+
+@dataclass(frozen=True)
+class TaxiiPushResult:
+    objects: int
+    succeeded: int
+    failed: int
+    pending: int
 
 
 # -- the exploited-vulnerability catalog -----------------------------------------------------------

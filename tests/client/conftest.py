@@ -156,3 +156,102 @@ def _no_thread_left(qapp: Any) -> Iterator[None]:
     from client.ui.workers import wait_for_threads
 
     wait_for_threads()
+
+
+def _sync_until(backend: Any, done: Callable[[list[Any]], bool],
+                timeout: float = 30.0) -> list[Any]:
+    """Run the backend's sync loop on a thread until ``done(events)``; then stop it."""
+    import threading
+    import time as _time
+
+    events: list[Any] = []
+    unsubscribe = backend.subscribe(events.append)
+    stop = threading.Event()
+    thread = threading.Thread(target=backend.run_sync, args=(stop,), daemon=True)
+    thread.start()
+    deadline = _time.monotonic() + timeout
+    try:
+        while not done(list(events)):
+            assert _time.monotonic() < deadline, events
+            assert thread.is_alive(), "the sync loop ended on its own"
+            _time.sleep(0.02)
+    finally:
+        stop.set()
+        backend.cancel_sync()
+        thread.join(15)
+        unsubscribe()
+    assert not thread.is_alive()
+    return events
+
+
+@pytest.fixture(scope="session")
+def sync_until() -> Callable[..., list[Any]]:
+    """``sync_until(backend, done)``: sync until ``done(events)`` holds."""
+    return _sync_until
+
+
+def synced_idle(events: list[Any]) -> bool:
+    from client.ui.backend import SyncStatus
+
+    return any(isinstance(e, SyncStatus) and e.state == "idle" for e in events)
+
+
+@pytest.fixture(scope="session")
+def idle() -> Callable[[list[Any]], bool]:
+    return synced_idle
+
+
+# -- a TAXII 2.1 server (medallion, the OASIS reference server) on loopback -----------------
+TAXII_COLLECTION = "91a7b528-80eb-42ed-a74d-c6fbd5a26116"
+
+
+@pytest.fixture(scope="module")
+def taxii_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """medallion with its memory backend on a free loopback port, one read-write collection."""
+    import json
+    import secrets as _secrets
+    import subprocess
+
+    tmp = tmp_path_factory.mktemp("medallion")
+    password = _secrets.token_urlsafe(16)
+    config = {
+        "users": {"sharer": password},
+        "taxii": {"max_page_size": 50},
+        "backend": {"data": {
+            "/discovery": {"title": "Test TAXII", "description": "loopback test server",
+                           "contact": "nobody@example.invalid", "default": "", "api_roots": []},
+            "api1": {
+                "information": {"title": "API root 1", "description": "tests",
+                                "versions": ["application/taxii+json;version=2.1"],
+                                "max_content_length": 2_000_000},
+                "status": [],
+                "collections": [{
+                    "id": TAXII_COLLECTION, "title": "Shared", "description": "read-write",
+                    "can_read": True, "can_write": True,
+                    "media_types": ["application/stix+json;version=2.1"],
+                    "objects": [], "manifest": []}],
+            },
+        }},
+    }
+    cfg = tmp / "config.json"
+    cfg.write_text(json.dumps(config), encoding="utf-8")
+    log = (tmp / "server.log").open("wb")
+    proc = subprocess.Popen([sys.executable, str(_HERE / "medallion_runner.py"), str(cfg)],
+                            stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        proc.stdout.close()
+        if not line.isdigit():
+            raise RuntimeError("medallion did not start: "
+                               + (tmp / "server.log").read_text("utf-8", "replace")[-2000:])
+        yield {"url": f"http://127.0.0.1:{line}", "auth": ("sharer", password),
+               "collection": TAXII_COLLECTION}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()

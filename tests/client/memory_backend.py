@@ -7,11 +7,13 @@ UI's own model layer keeps restricted content out of every view. Synthetic data 
 from __future__ import annotations
 
 import bisect
-import datetime as dt
+import importlib.util
+import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from client.ui.backend import (
@@ -20,7 +22,6 @@ from client.ui.backend import (
     BackendError,
     BackendEvent,
     Brief,
-    CatalogChanged,
     Device,
     Entry,
     Identity,
@@ -31,7 +32,6 @@ from client.ui.backend import (
     Member,
     Product,
     ReportEntry,
-    ReportsChanged,
     ReportSummary,
     RoomChanged,
     RoomSummary,
@@ -39,9 +39,23 @@ from client.ui.backend import (
     Section,
     SecurityNotice,
 )
-from intel.documents import parse_document
 from intel.markings import Clearance, Label, Policy, least_upper_bound
-from intel.reports import parse_report, quick_report_defaults
+
+
+def _sibling(name: str) -> Any:
+    """Load a helper module beside this file (the tests directory is not a package)."""
+    full = f"renkei_client_{name}"
+    if full in sys.modules:
+        return sys.modules[full]
+    spec = importlib.util.spec_from_file_location(full, Path(__file__).with_name(f"{name}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[full] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_parts = _sibling("memory_parts")
 
 PASSPHRASE = "correct horse battery staple"
 SECRET_WORD = "ZEBRA-SECRET"  # appears only in SECRET or higher content
@@ -59,7 +73,7 @@ def fp(seed: int) -> str:
 
 
 @dataclass
-class MemoryBackend:
+class MemoryBackend(_parts.ReportsMixin, _parts.ExchangeMixin):
     policy_: Policy
     identity_: Identity
     rooms: dict[str, RoomSummary] = field(default_factory=dict)
@@ -93,6 +107,8 @@ class MemoryBackend:
         self.published: list[tuple[dict[str, Any], Any, Any]] = []
         self.kev: list[KevRow] = []
         self.products: list[Product] = []
+        self.sent_with: list[tuple[tuple[str, ...] | None, tuple[str, ...]]] = []
+        self._init_exchange()
 
     # -- helpers --------------------------------------------------------------------------
     def _log(self, name: str, *args: object) -> None:
@@ -197,13 +213,20 @@ class MemoryBackend:
 
     # -- writing --------------------------------------------------------------------------
     def send_message(self, room_id: str, label: Label, text: str, *,
-                     quote_of: str | None = None) -> str:
+                     quote_of: str | None = None, recipients: tuple[str, ...] | None = None,
+                     attachments: tuple[str, ...] = ()) -> str:
         self._open()
         self._log("send_message", room_id, label, text, quote_of)
+        if label.tlp.value == "RED" and not set(recipients or ()) - {self.identity_.user_id}:
+            raise BackendError("TLP:RED goes to named people only: choose at least one "
+                               "recipient.")
         self.sent.append((room_id, label, text, quote_of))
+        self.sent_with.append((recipients, tuple(attachments)))
         me = self.identity_
-        e = self.add_entry(room_id, label, text, sender=me.user_id, org=me.org)
-        e2 = replace(e, quote_of=quote_of)
+        e = self.add_entry(room_id, label, text, sender=me.user_id, org=me.org,
+                           recipients=frozenset(recipients) if recipients else None)
+        e2 = replace(e, quote_of=quote_of, attachments=self.attachments_for(e.item_id,
+                                                                           attachments))
         self.entries[room_id][-1] = e2
         self.emit(RoomChanged(room_id))
         return e.item_id
@@ -290,94 +313,6 @@ class MemoryBackend:
     def security_events(self, limit: int = 200) -> list[SecurityNotice]:
         self._open()
         return list(reversed(self.security))[:limit]
-
-    # -- incident reports -----------------------------------------------------------------
-    def report_prefill(self) -> dict[str, Any]:
-        now = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
-        return quick_report_defaults(now, self.policy_)
-
-    def list_reports(self) -> list[ReportSummary]:
-        self._open()
-        return list(self.reports)
-
-    def report_thread(self, thread_id: str) -> list[ReportEntry]:
-        self._open()
-        return list(self.threads.get(thread_id, []))
-
-    def submit_report(self, report: Mapping[str, Any]) -> str:
-        self._open()
-        rep = parse_report(dict(report))  # the real backend validates the same way
-        self.submitted.append(dict(report))
-        label = self.policy_.parse_label(rep.label)
-        self.reports.insert(0, ReportSummary(rep.thread_id, rep.entity.name,
-                                             self.identity_.user_id, rep.stage.value, label,
-                                             "received", 1, 0, NOW_MS, NOW_MS, True))
-        self.threads.setdefault(rep.thread_id, []).append(ReportEntry(
-            f"rep-{rep.report_id}", "report", self.identity_.user_id,
-            self.identity_.display_name, False, label, NOW_MS, rep.summary,
-            report_id=rep.report_id, stage=rep.stage.value, category=rep.category.value,
-            entity=rep.entity.name))
-        self.emit(ReportsChanged())
-        return rep.report_id
-
-    def set_report_status(self, thread_id: str, status: str, note: str = "") -> None:
-        self._log("set_report_status", thread_id, status, note)
-        self.reports = [replace(r, status=status) if r.thread_id == thread_id else r
-                        for r in self.reports]
-        self.emit(ReportsChanged())
-
-    def ask_follow_up(self, thread_id: str, question: str) -> str:
-        self._log("ask_follow_up", thread_id, question)
-        qid = f"Q-{len(self.calls)}"
-        thread = self.threads.setdefault(thread_id, [])
-        label = thread[0].label if thread else L("UNCLASSIFIED//TLP:AMBER+STRICT")
-        thread.append(ReportEntry(f"q-{qid}", "question", self.identity_.user_id,
-                                  self.identity_.display_name, True, label, NOW_MS, question,
-                                  question_id=qid))
-        self.emit(ReportsChanged())
-        return qid
-
-    def answer_follow_up(self, question_id: str, answer: str) -> str:
-        self._log("answer_follow_up", question_id, answer)
-        for thread in self.threads.values():
-            for i, e in enumerate(thread):
-                if e.question_id == question_id and e.what == "question":
-                    thread[i] = replace(e, answered=True)
-                    thread.append(ReportEntry(f"a-{question_id}", "answer",
-                                              self.identity_.user_id,
-                                              self.identity_.display_name, False, e.label,
-                                              NOW_MS, answer, question_id=question_id))
-        self.emit(ReportsChanged())
-        return f"a-{question_id}"
-
-    # -- publishing -----------------------------------------------------------------------
-    def publish_document(self, document: Mapping[str, Any], *,
-                         users: tuple[str, ...] | None = None,
-                         orgs: tuple[str, ...] | None = None) -> str:
-        self._open()
-        doc = parse_document(dict(document), self.policy_)
-        self.published.append((dict(document), users, orgs))
-        return doc.document_id
-
-    # -- catalog --------------------------------------------------------------------------
-    def kev_rows(self) -> list[KevRow]:
-        self._open()
-        names = {p.product.casefold() for p in self.products}
-        return [replace(r, affects_us=r.product.casefold() in names) for r in self.kev]
-
-    def kev_sources(self) -> dict[str, str]:
-        return {"cisa": "Synthetic KEV 2026.01.01"} if self.kev else {}
-
-    def import_kev(self, path: str) -> str:
-        self._log("import_kev", path)
-        return "imported"
-
-    def inventory(self) -> list[Product]:
-        return list(self.products)
-
-    def add_product(self, vendor: str, product: str, version: str = "") -> None:
-        self.products.append(Product(vendor, product, version))
-        self.emit(CatalogChanged())
 
     # -- sync -----------------------------------------------------------------------------
     def unlock_methods(self) -> tuple[str, ...]:

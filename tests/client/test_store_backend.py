@@ -289,27 +289,6 @@ def test_publishing_catalog_and_inventory(enrol_person: Any, store_backends: Any
         pb.import_kev(str(tmp_path / "missing.json"))
 
 
-def test_tlp_red_in_a_room_goes_to_the_members_cleared(enrol_person: Any, opened: Any,
-                                                        store_backends: Any) -> None:
-    admin = enrol_person("red-admin", "SECRET", roles=("room-admin",))
-    cleared = enrol_person("red-cleared", "CONFIDENTIAL")
-    other = enrol_person("red-other", "UNCLASSIFIED")
-    for p in (cleared, other):
-        opened(p)
-    _s, e = opened(admin)
-    room = e.create_room("Red room", "SECRET//TLP:RED")
-    e.invite(room, cleared.user_id)
-    e.invite(room, other.user_id)
-    ab = store_backends(admin)
-    ab.send_message(room, Label.parse("CONFIDENTIAL//TLP:RED"), "names only")
-    ab.send_message(room, Label.parse("UNCLASSIFIED//TLP:CLEAR"), "for all")
-    cb, ob = store_backends(cleared), store_backends(other)
-    sync_until(cb, lambda ev: cb.count_items(room) >= 2)
-    sync_until(ob, lambda ev: ob.count_items(room) >= 1)
-    assert [x.body for x in cb.page_items(room, None, 10)] == ["for all", "names only"]
-    assert [x.body for x in ob.page_items(room, None, 10)] == ["for all"]
-
-
 class _MemoryKeyring:
     """An in-memory OS keyring for this test (set explicitly, removed afterwards)."""
 
