@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export QT_QPA_PLATFORM ?= offscreen
 # Debian packages the GUI tests and demo need (Qt's system libraries, a CJK font) and the
 # PostgreSQL server the storage tests run against.
 APT_PACKAGES := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
@@ -50,7 +49,7 @@ unit: $(STAMP)
 	@if [ -z "$$RENKEI_TEST_PG_URL" ] && [ -x tools/pg_test.sh ]; then \
 	  eval "$$(tools/pg_test.sh)" || echo "note: PostgreSQL could not be started; its tests are skipped"; \
 	fi; \
-	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 test: setup lint typecheck unit
 

@@ -113,6 +113,11 @@ def run_demo(*, screenshots: Path | None = None, directory: Path | None = None,
         say("renkei demo: the demo starts a sharing server, which is not part of the desktop "
             "bundle; run it from a source checkout with 'make demo'")
         return 2
+    if screenshots is None and not _has_display():
+        screenshots = Path("demo-screenshots").resolve()
+        say("renkei demo: no display here (DISPLAY and WAYLAND_DISPLAY are unset, or Qt is "
+            f"set to offscreen), so the windows cannot open; saving screenshots of every "
+            f"screen to {screenshots} instead")
     if screenshots is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with demo_directory(directory) as base, demo_world(base, say, kev) as (server, cast):
@@ -129,6 +134,14 @@ def run_demo(*, screenshots: Path | None = None, directory: Path | None = None,
             f"{p.display_name} ({p.level})" for p in chosen)
             + "; close them (or press Ctrl+C) to end the demo")
         return _show_windows(chosen, base, server.stop)
+
+
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal"):
+        return False
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
 
 
 # -- windows ----------------------------------------------------------------------------------

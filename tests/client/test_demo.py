@@ -82,3 +82,18 @@ def test_the_renkei_cli_can_register_it() -> None:
     parser = build_parser(COMMAND_MODULES)
     args = parser.parse_args(["demo", "--screenshots", "shots"])
     assert args.screenshots == Path("shots") and args.people == "analyst,executive"
+
+
+def test_without_a_display_the_demo_says_so_and_saves_screenshots(
+        monkeypatch: Any) -> None:
+    from client import demo
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr(demo.sys, "platform", "linux")
+    assert not demo._has_display()
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert demo._has_display()
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert not demo._has_display()
