@@ -24,6 +24,7 @@ from intel.errors import FormatError
 from intel.stix import CveId, CweId, load_json, problems_from_validation_error
 
 __all__ = ["KevEntry", "Catalog", "CatalogSummary", "CatalogInspection", "load_catalog",
+           "load_catalog_model",
            "inspect_catalog", "build_catalog", "upsert_entry", "catalog_to_json",
            "filter_entries", "fold", "kev_schema", "summarise", "DOMESTIC_TITLE",
            "MAX_CATALOG_BYTES"]
@@ -170,6 +171,18 @@ def load_catalog(data: bytes | str | Mapping[str, Any]) -> Catalog:
         _raise(problems)
         raise AssertionError("unreachable")  # pragma: no cover - _raise always raises
     return catalog
+
+
+def load_catalog_model(data: bytes | str | Mapping[str, Any]) -> Catalog:
+    """Structural validation only (the typed model, no JSON Schema pass): for catalogs a
+    publisher's client already checked against the schema before signing them. Keeps the
+    schema library, slow to import, off the desktop's start-up path."""
+    obj = load_json(data, "KEV catalog", MAX_CATALOG_BYTES)
+    try:
+        return Catalog.model_validate_json(json.dumps(obj))
+    except ValidationError as exc:
+        _raise(problems_from_validation_error(exc, root="catalog"))
+        raise AssertionError("unreachable") from None  # pragma: no cover
 
 
 @dataclass(frozen=True)

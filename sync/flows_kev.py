@@ -33,7 +33,7 @@ from intel.inventory import (
     inventory_from_cyclonedx,
     merge_inventories,
 )
-from intel.kev import Catalog, KevEntry, filter_entries, load_catalog
+from intel.kev import Catalog, KevEntry, filter_entries, load_catalog, load_catalog_model
 from intel.stix import problems_from_validation_error
 from store import items as store_items
 from store import kv
@@ -222,7 +222,9 @@ def domestic_catalog(session: Session) -> tuple[Catalog, str] | None:
         head = parts[0]["catalog"]
         entries = [v for n in range(total) for v in parts[n]["vulnerabilities"]]
         try:
-            return load_catalog({**head, "vulnerabilities": entries}), senders[key]
+            # Schema-checked by the publisher's client before it was signed and sent.
+            return (load_catalog_model({**head, "vulnerabilities": entries}),
+                    senders[key])
         except FormatError:
             continue
     return None
