@@ -8,7 +8,11 @@ SQLCipher vaults. Figures, last stdout line (one JSON object):
   its vault. 100 other members of the room long-poll and receive every message meanwhile
   (lightweight async long-pollers in a separate process). Targets 15 / 60 ms.
 - ``catchup_per_s``: a new device fetches, verifies, decrypts, stores and indexes 100,000
-  envelopes (``--quick``: 10,000). Target 8,000.
+  envelopes (``--quick``: 10,000). Target 8,000. Measured with SQLCipher's
+  ``cipher_memory_security`` ON, as users run it (ADR 0005).
+- ``catchup_per_s_memsec_off``: for comparison only, a second new device catches up the same
+  envelopes in a child process that turned memory security off with the bench-only switch
+  ``store.vault.BENCH_ONLY_MEMORY_SECURITY`` (the pragma is process-wide and one-way).
 - ``verify_floor_per_s``: bare Ed25519 verifications per second in this process, the floor
   the catch-up rate should be compared with.
 
@@ -45,6 +49,7 @@ from crypto.identity import DeviceKeys
 from crypto.requests import sign_request
 from server.runner import ProcessServer, start_process
 from store import keys as store_keys
+from store import vault
 from sync.account import Session, create_account, import_certificate, open_session
 from sync.content import Content
 from sync.engine import Engine
@@ -300,13 +305,16 @@ def catchup(work: Path, srv: ProcessServer, authority: Any, n: int,
             profile: bool) -> dict[str, Any]:
     port = int(srv.url.rsplit(":", 1)[1])
     a = Person(work, authority, srv.url, "carol", 3).open()
-    d = Person(work, authority, srv.url, "dave", 4)
+    d = Person(work, authority, srv.url, "dave", 4)  # catches up with memory security on
+    e = Person(work, authority, srv.url, "erin", 5)  # the same, off (a child process)
     a.e.register()
-    d.open().e.register()
-    d.close()
+    for reader in (d, e):
+        reader.open().e.register()
+        reader.close()
     a.e.catch_up()
     room = a.e.create_room("Catch-up", LABEL, "none")
     a.e.invite(room, "dave")
+    a.e.invite(room, "erin")
     a.e.catch_up()
     a.e.send_text(room, LABEL, "first")  # delivers the epoch key
     [ek] = store_keys.list_epoch_keys(a.s.conn, room, LABEL)
@@ -325,6 +333,8 @@ def catchup(work: Path, srv: ProcessServer, authority: Any, n: int,
     log(f"posted them in {time.perf_counter() - t0:.1f}s")
     a.close()
     d.open()
+    if memory_security(d.s) != "1":
+        raise RuntimeError("cipher_memory_security is not on in the measuring process")
     prof = cProfile.Profile() if profile else None
     t0 = time.perf_counter()
     if prof is not None:
@@ -338,8 +348,41 @@ def catchup(work: Path, srv: ProcessServer, authority: Any, n: int,
         buf = io.StringIO()
         pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(25)
         print(buf.getvalue(), file=sys.stderr)
-    log(f"caught up {stored} items in {elapsed:.1f}s")
-    return {"catchup_per_s": round(stored / elapsed), "catchup_items": stored}
+    log(f"caught up {stored} items in {elapsed:.1f}s (memory security on)")
+    off = _catchup_memsec_off(e.dir)
+    log(f"caught up {off['stored']} items in {off['elapsed']:.1f}s (memory security off)")
+    return {"catchup_per_s": round(stored / elapsed), "catchup_items": stored,
+            "catchup_per_s_memsec_off": round(off["stored"] / off["elapsed"])}
+
+
+def memory_security(session: Session) -> str:
+    return str(session.conn.execute("PRAGMA cipher_memory_security").fetchone()[0])
+
+
+def _catchup_memsec_off(account: Path) -> dict[str, Any]:
+    """Catch ``account`` up in a child process with memory security off (comparison only)."""
+    out = subprocess.run([sys.executable, "-m", "bench.sync", "--catchup-memsec-off",
+                          str(account)], stdout=subprocess.PIPE, text=True, check=True,
+                         timeout=600)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _catchup_child(account: Path) -> dict[str, Any]:
+    # Before any vault is opened in this process: the pragma cannot be undone once on.
+    vault.BENCH_ONLY_MEMORY_SECURITY = False
+    session = open_session(account, passphrase=PASSPHRASE, clock=time.time)
+    engine = Engine(session)
+    try:
+        if memory_security(session) != "0":
+            raise RuntimeError("cipher_memory_security is still on in the comparison process")
+        t0 = time.perf_counter()
+        stored = engine.catch_up()
+        elapsed = time.perf_counter() - t0
+    finally:
+        engine.close()
+        session.close()
+    return {"stored": stored, "elapsed": elapsed}
 
 
 def verify_floor(n: int = 20000) -> int:
@@ -359,7 +402,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smaller sizes (about 30 s)")
     ap.add_argument("--profile", action="store_true", help="profile the catch-up (stderr)")
     ap.add_argument("--pollers", help=argparse.SUPPRESS)
+    ap.add_argument("--catchup-memsec-off", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.catchup_memsec_off:
+        print(json.dumps(_catchup_child(Path(args.catchup_memsec_off))), flush=True)
+        return 0
     if args.pollers:
         counts = asyncio.run(_poller_main(json.loads(Path(args.pollers).read_text())))
         print(json.dumps(counts), flush=True)

@@ -142,8 +142,14 @@ class Envelope:
         return struct.pack(">I", len(self.header_bytes)) + self.header_bytes + self.nonce + \
             self.ciphertext
 
-    def verify_signature(self, sender_sign_pk: bytes) -> Header:
+    def check_signature(self, sender_sign_pk: bytes) -> None:
+        """The signature check of :meth:`verify_signature` alone, for a caller that already
+        holds this envelope's :meth:`header_unverified` (decoding a header is as costly as the
+        check): after it returns, that header is the verified one."""
         p.verify(sender_sign_pk, p.CTX_ENVELOPE, self._signed_bytes(), self.signature)
+
+    def verify_signature(self, sender_sign_pk: bytes) -> Header:
+        self.check_signature(sender_sign_pk)
         try:
             return Header.decode(self.header_bytes)
         except EncodingError:
@@ -194,11 +200,21 @@ def open_group(env: Envelope, epoch_key: bytes, sender_sign_pk: bytes, *, room: 
                label: str | None = None) -> tuple[Header, bytes]:
     """Verify, check it belongs to ``room`` (and ``label`` as routed), then decrypt."""
     h = env.verify_signature(sender_sign_pk)
-    _check_expected(h, room, label)
-    if h.mode != "group":
+    return h, open_verified_group(env, h, epoch_key, room=room, label=label)
+
+
+def open_verified_group(env: Envelope, header: Header, epoch_key: bytes, *, room: str,
+                        label: str | None = None) -> bytes:
+    """:func:`open_group` for an envelope whose signature the caller has already checked
+    with the sender's key, e.g. in a pool of parallel verifiers (:meth:`Envelope.
+    check_signature`). ``header`` must be ``env.header_unverified()`` of this very envelope:
+    the same checks as :func:`open_group` follow, then the decryption, whose associated data
+    is the envelope's header bytes. Any failure is :class:`AuthenticationFailed`."""
+    _check_expected(header, room, label)
+    if header.mode != "group":
         raise AuthenticationFailed()
-    return h, p.aead_decrypt(message_key(epoch_key, h.id), env.nonce, env.ciphertext,
-                             env.header_bytes)
+    return p.aead_decrypt(message_key(epoch_key, header.id), env.nonce, env.ciphertext,
+                          env.header_bytes)
 
 
 def seal_direct(header: Header, plaintext: bytes, sender: DeviceKeys,

@@ -3,6 +3,8 @@
 The signed string binds method, path with query, a digest of the body, a timestamp and a
 nonce; the server refuses stale timestamps and nonces it has seen. Headers:
 ``X-Renkei-Device``, ``X-Renkei-Time`` (ms), ``X-Renkei-Nonce``, ``X-Renkei-Signature``.
+A body can be signed and checked by its digest (``*_digest``) when it is streamed; the signed
+string is the same either way.
 """
 
 from __future__ import annotations
@@ -20,17 +22,28 @@ H_NONCE = "X-Renkei-Nonce"
 H_SIG = "X-Renkei-Signature"
 
 
-def _message(device: str, method: str, path: str, body: bytes, ts: int, nonce: str) -> bytes:
+def _message(device: str, method: str, path: str, body_digest: bytes, ts: int,
+             nonce: str) -> bytes:
     return canonical({"d": device, "m": method.upper(), "p": path,
-                      "b": b64e(p.hash32(body)), "t": ts, "n": nonce})
+                      "b": b64e(body_digest), "t": ts, "n": nonce})
+
+
+def sign_request_digest(keys: DeviceKeys, method: str, path: str, body_digest: bytes,
+                        ts_ms: int, nonce: str | None = None) -> dict[str, str]:
+    """Headers for a request whose body is known by its digest (``primitives.hash32``),
+    e.g. a streamed upload hashed while it was written to disk."""
+    if len(body_digest) != 32:
+        raise EncodingError("a body digest is 32 bytes (crypto.primitives.hash32)")
+    n = nonce or b64e(p.random_bytes(16))
+    dev = keys.device_id
+    sig = p.sign(keys.auth_key, p.CTX_REQUEST, _message(dev, method, path, body_digest, ts_ms,
+                                                        n))
+    return {H_DEVICE: dev, H_TIME: str(ts_ms), H_NONCE: n, H_SIG: b64e(sig)}
 
 
 def sign_request(keys: DeviceKeys, method: str, path: str, body: bytes, ts_ms: int,
                  nonce: str | None = None) -> dict[str, str]:
-    n = nonce or b64e(p.random_bytes(16))
-    dev = keys.device_id
-    sig = p.sign(keys.auth_key, p.CTX_REQUEST, _message(dev, method, path, body, ts_ms, n))
-    return {H_DEVICE: dev, H_TIME: str(ts_ms), H_NONCE: n, H_SIG: b64e(sig)}
+    return sign_request_digest(keys, method, path, p.hash32(body), ts_ms, nonce)
 
 
 def parse_auth_headers(headers: Mapping[str, str]) -> tuple[str, int, str, bytes]:
@@ -48,10 +61,20 @@ def parse_auth_headers(headers: Mapping[str, str]) -> tuple[str, int, str, bytes
     return dev, ts, nonce, sig
 
 
+def verify_request_digest(auth_pk: bytes, device: str, method: str, path: str,
+                          body_digest: bytes, ts_ms: int, nonce: str, signature: bytes) -> None:
+    """:func:`verify_request` for a body known by its digest (a streamed body hashed while
+    it was spooled); :class:`AuthenticationFailed` unless it verifies."""
+    if len(body_digest) != 32:
+        raise AuthenticationFailed()
+    p.verify(auth_pk, p.CTX_REQUEST, _message(device, method, path, body_digest, ts_ms, nonce),
+             signature)
+
+
 def verify_request(auth_pk: bytes, device: str, method: str, path: str, body: bytes, ts_ms: int,
                    nonce: str, signature: bytes) -> None:
-    p.verify(auth_pk, p.CTX_REQUEST, _message(device, method, path, body, ts_ms, nonce),
-             signature)
+    verify_request_digest(auth_pk, device, method, path, p.hash32(body), ts_ms, nonce,
+                          signature)
 
 
 def sign_challenge(keys: DeviceKeys, challenge: bytes) -> bytes:

@@ -14,10 +14,8 @@ import time
 from collections import deque
 from collections.abc import Mapping
 
-from crypto import primitives as p
-from crypto.encoding import b64e, canonical
 from crypto.errors import CryptoError
-from crypto.requests import parse_auth_headers, verify_request
+from crypto.requests import parse_auth_headers, verify_request, verify_request_digest
 from server.errors import ApiError, unauthorized
 from server.storage import feed as q
 from server.storage.db import Database
@@ -111,11 +109,8 @@ def check_signature(auth_pk: bytes, device: str, method: str, target: str, body:
 def check_signature_digest(auth_pk: bytes, device: str, method: str, target: str,
                            body_digest: bytes, ts: int, nonce: str, sig: bytes) -> None:
     """Same check as :func:`check_signature` for a streamed body whose digest
-    (``crypto.primitives.hash32``) was computed while it was spooled. Mirrors
-    ``crypto.requests._message``; a test pins the two together."""
-    msg = canonical({"d": device, "m": method.upper(), "p": target, "b": b64e(body_digest),
-                     "t": ts, "n": nonce})
+    (``crypto.primitives.hash32``) was computed while it was spooled."""
     try:
-        p.verify(auth_pk, p.CTX_REQUEST, msg, sig)
+        verify_request_digest(auth_pk, device, method, target, body_digest, ts, nonce, sig)
     except CryptoError:
         raise unauthorized("bad_signature", "the request signature does not verify") from None

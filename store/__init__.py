@@ -10,4 +10,5 @@ Modules (all storage is plain functions taking a connection from :mod:`store.vau
   ``store.audit``: rooms and membership logs, certificates and epoch keys, sequence numbers,
   outbox, cursors and settings, audit log and security events
 - ``store.models``: the frozen row types; ``store.errors``: the exceptions (root StoreError)
+- ``store.rowsource``: batches of rows fed to one statement (cheap under memory security)
 """

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from store import rowsource
 from store.errors import InvalidData
 from store.models import InsertResult, Item, NewItem
 from store.textindex import index_text
@@ -26,6 +27,7 @@ __all__ = [
     "list_items_after",
     "item_offset",
     "list_thread",
+    "list_replies",
     "delete_item",
     "ITEM_COLUMNS",
 ]
@@ -37,17 +39,27 @@ ITEM_COLUMNS = (
 )
 _MAX_LIMIT = 10_000
 
+_INSERT_COLUMNS = (
+    "pos, item_id, room_id, kind, sender_device, sender_user, sender_name, seq, label, "
+    "content_type, title, body, payload, created_ms, received_ms, thread_id, reply_to, status, "
+    "reject_reason"
+)
+# One statement per batch, rows fed by store.rowsource (not executemany: see there).
 _INSERT = (
-    "INSERT INTO items(pos, item_id, room_id, kind, sender_device, sender_user, sender_name, "
-    "seq, label, content_type, title, body, payload, created_ms, received_ms, thread_id, "
-    "reply_to, status, reject_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    f"INSERT INTO items({_INSERT_COLUMNS}) SELECT {rowsource.columns(19)} FROM json_each(?)"
 )
 _REPLACE = (
     "UPDATE items SET room_id=?, kind=?, sender_device=?, sender_user=?, sender_name=?, seq=?, "
     "label=?, content_type=?, title=?, body=?, payload=?, created_ms=?, received_ms=?, "
     "thread_id=?, reply_to=?, status=?, reject_reason=? WHERE pos=?"
 )
-_INDEX = "INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)"
+_INDEX = (
+    f"INSERT INTO items_fts(rowid, title, body) SELECT {rowsource.columns(3)} FROM json_each(?)"
+)
+_KNOWN = (
+    "SELECT item_id, pos, status FROM items WHERE item_id IN "
+    f"(SELECT {rowsource.columns(1)} FROM json_each(?))"
+)
 
 
 def row_to_item(row: tuple[Any, ...]) -> Item:
@@ -84,9 +96,10 @@ def insert_item(conn: Connection, item: NewItem) -> InsertResult:
 def insert_items(conn: Connection, items: Iterable[NewItem]) -> list[InsertResult]:
     """Store a batch in one transaction (or inside the caller's, e.g. with the sync cursor).
 
-    One result per item, in order. Statements are batched (executemany) and positions are
-    assigned here: with ``cipher_memory_security`` every SQLite allocation is locked and
-    wiped, which makes per-row statement overhead the dominant cost.
+    One result per item, in order. A batch is a handful of statements whatever its size, and
+    positions are assigned here: with ``cipher_memory_security`` every SQLite allocation is
+    locked and wiped, which makes per-row statement overhead the dominant cost (see
+    :mod:`store.rowsource`).
     """
     batch = list(items)
     for item in batch:
@@ -95,13 +108,9 @@ def insert_items(conn: Connection, items: Iterable[NewItem]) -> list[InsertResul
         return []
     with transaction(conn):
         known: dict[str, tuple[int, str]] = {}
-        ids = json.dumps([it.item_id for it in batch])
-        for item_id, pos, status in conn.execute(
-            "SELECT item_id, pos, status FROM items "
-            "WHERE item_id IN (SELECT value FROM json_each(?))",
-            (ids,),
-        ):
-            known[str(item_id)] = (int(pos), str(status))
+        with rowsource.rows_for([(it.item_id,) for it in batch]) as numbers:
+            for item_id, pos, status in conn.execute(_KNOWN, (numbers,)).fetchall():
+                known[str(item_id)] = (int(pos), str(status))
         # Never reuse a position, even of a deleted item: read positions depend on it.
         row = conn.execute(
             "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'items'), 0), "
@@ -136,10 +145,10 @@ def insert_items(conn: Connection, items: Iterable[NewItem]) -> list[InsertResul
                 results.append(InsertResult(item.item_id, pos, "replaced"))
             else:
                 results.append(InsertResult(item.item_id, seen[0], "duplicate"))
-        if inserts:
-            conn.executemany(_INSERT, inserts)
-        if fts:
-            conn.executemany(_INDEX, fts)
+        for rows, sql in ((inserts, _INSERT), (fts, _INDEX)):
+            if rows:
+                with rowsource.rows_for(rows) as numbers:
+                    conn.execute(sql, (numbers,))
         return results
 
 
@@ -221,6 +230,19 @@ def list_thread(conn: Connection, thread_id: str, limit: int = 1000) -> list[Ite
     rows = conn.execute(
         f"SELECT {ITEM_COLUMNS} FROM items WHERE thread_id = ? ORDER BY pos LIMIT ?",
         (thread_id, _limit(limit)),
+    ).fetchall()
+    return [row_to_item(r) for r in rows]
+
+
+def list_replies(conn: Connection, item_ids: Iterable[str]) -> list[Item]:
+    """Every item replying to one of ``item_ids`` (acknowledgements, answers), oldest first."""
+    wanted = sorted({str(i) for i in item_ids})
+    if not wanted:
+        return []
+    rows = conn.execute(
+        f"SELECT {ITEM_COLUMNS} FROM items WHERE reply_to IS NOT NULL AND reply_to IN "
+        "(SELECT value FROM json_each(?)) ORDER BY pos",
+        (json.dumps(wanted),),
     ).fetchall()
     return [row_to_item(r) for r in rows]
 

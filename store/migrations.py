@@ -7,11 +7,12 @@ released; changes go in a new step appended to :data:`MIGRATIONS`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from store.errors import VaultTooNew
+from store.errors import StoreError, VaultTooNew
 from store.textindex import index_text
 
 __all__ = ["Migration", "MIGRATIONS", "LATEST_VERSION", "schema_version", "migrate"]
@@ -180,9 +181,60 @@ def _apply_v2(conn: Conn) -> None:
         )
 
 
+# v3: the same CHECK constraints on items, written as OR chains. Under cipher_memory_security
+# an IN list builds a temporary index for every row checked (allocations, each locked and
+# wiped): ~120 µs per inserted row, against ~15 µs as comparisons.
+_V3_CHECKS = (
+    (
+        re.compile(r"CHECK\s*\(\s*kind\s+IN\s*\([^)]*\)\s*\)"),
+        "CHECK (kind = 'message' OR kind = 'brief' OR kind = 'advisory' OR kind = 'report' "
+        "OR kind = 'catalog' OR kind = 'ack' OR kind = 'system')",
+    ),
+    (
+        re.compile(r"CHECK\s*\(\s*status\s+IN\s*\([^)]*\)\s*\)"),
+        "CHECK (status = 'ok' OR status = 'rejected')",
+    ),
+)
+_V3 = [
+    # Acknowledgements and answers by what they reply to (store.items.list_replies).
+    "CREATE INDEX items_reply_to ON items(reply_to) WHERE reply_to IS NOT NULL",
+]
+
+
+def _apply_v3(conn: Conn) -> None:
+    # Changing CHECK constraints leaves the stored format as it is, so SQLite's documented
+    # procedure applies: edit the table's CREATE statement in sqlite_schema and bump the
+    # schema version (https://sqlite.org/lang_altertable.html, "Making Other Kinds Of Table
+    # Schema Changes"). No row is rewritten, positions and the FTS index stay as they are,
+    # and a vault of a million items upgrades as fast as an empty one.
+    (sql,) = conn.execute(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'items'"
+    ).fetchone()
+    new_sql = str(sql)
+    for pattern, replacement in _V3_CHECKS:
+        new_sql, count = pattern.subn(replacement, new_sql)
+        if count != 1:
+            raise StoreError(
+                "this vault's items table is not in the form Renkei created; it was left "
+                "unchanged. Restore it from a backup or contact support."
+            )
+    version = int(conn.execute("PRAGMA schema_version").fetchone()[0])
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(
+            "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'items'",
+            (new_sql,),
+        )
+        conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    _run(conn, _V3)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "base tables", _apply_v1),
     Migration(2, "full-text search (CJK bigrams) and hash-chained audit log", _apply_v2),
+    Migration(3, "cheaper item CHECK constraints; index of replies", _apply_v3),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -5,11 +5,22 @@ A scope is whatever the sequence counts within, e.g. a room or direct channel id
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+
 from store.errors import InvalidData
 from store.models import SeqGap
-from store.vault import Connection
+from store.vault import Connection, transaction
 
-__all__ = ["record_seq", "seq_seen", "list_gaps", "highest_seq", "next_seq", "current_seq"]
+__all__ = [
+    "record_seq",
+    "record_seqs",
+    "seq_seen",
+    "list_gaps",
+    "highest_seq",
+    "next_seq",
+    "current_seq",
+]
 
 
 def record_seq(conn: Connection, scope: str, sender_device: str, seq: int) -> bool:
@@ -21,6 +32,41 @@ def record_seq(conn: Connection, scope: str, sender_device: str, seq: int) -> bo
         (scope, sender_device, seq),
     )
     return bool(cur.rowcount)
+
+
+def record_seqs(conn: Connection, rows: Iterable[tuple[str, str, int]]) -> list[bool]:
+    """:func:`record_seq` for a batch of (scope, sender device, seq): one result per row, in
+    order, True where the number is new. A number twice in the batch is new only the first
+    time. Two statements per (scope, sender) whatever the batch size."""
+    batch = [(str(scope), str(sender), int(seq)) for scope, sender, seq in rows]
+    if any(seq < 0 for _, _, seq in batch):
+        raise InvalidData("a sequence number cannot be negative")
+    groups: dict[tuple[str, str], set[int]] = {}
+    for scope, sender, seq in batch:
+        groups.setdefault((scope, sender), set()).add(seq)
+    seen: set[tuple[str, str, int]] = set()
+    with transaction(conn):
+        for (scope, sender), numbers in groups.items():
+            wanted = json.dumps(sorted(numbers))
+            seen.update(
+                (scope, sender, int(row[0]))
+                for row in conn.execute(
+                    "SELECT seq FROM seen_seqs WHERE scope = ? AND sender_device = ? "
+                    "AND seq IN (SELECT value FROM json_each(?))",
+                    (scope, sender, wanted),
+                )
+            )
+            # Integers from json_each cost no allocation per row, unlike text.
+            conn.execute(
+                "INSERT INTO seen_seqs(scope, sender_device, seq) "
+                "SELECT ?, ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING",
+                (scope, sender, wanted),
+            )
+    fresh = []
+    for key in batch:
+        fresh.append(key not in seen)
+        seen.add(key)
+    return fresh
 
 
 def seq_seen(conn: Connection, scope: str, sender_device: str, seq: int) -> bool:

@@ -8,7 +8,6 @@ file on disk is left exactly as it was.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import stat
 import urllib.parse
@@ -18,7 +17,7 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from store import migrations
+from store import migrations, rowsource
 from store.errors import (
     InvalidData,
     StoreError,
@@ -45,7 +44,23 @@ Connection = Any
 KEY_SIZE = 32
 _BUSY_TIMEOUT_S = 10.0
 _CACHE_KIB = 32 * 1024
-_savepoints = itertools.count(1)
+# Prepared statements kept by sqlcipher3. Each one pins slots of the connection's small
+# lookaside allocator; once they run out, every statement step falls back to the system
+# allocator, which cipher_memory_security makes costly (mlock, and a wiped munlock on free).
+# Measured during a catch-up, allocations reaching the system per stored envelope: 8.8 with
+# the default 128, 10 with 32, 6.3 with 16, 4.9 with 8 (and with none at all). Re-preparing
+# a statement the cache no longer holds costs far less than that.
+_STATEMENT_CACHE = 8
+# Nested transactions are savepoints under one name: SQLite resolves a name to the innermost
+# savepoint holding it, and one fixed text keeps the statements in the cache above.
+_SAVEPOINT = "renkei_sp"
+
+# BENCHMARKS ONLY. SQLCipher's cipher_memory_security stays ON in Renkei (ADR 0005).
+# ``bench.sync`` and ``bench.store`` set this to False in a process of their own, before it
+# opens any vault, to report what the setting costs; the pragma is process-wide and cannot
+# be turned off again once on. Nothing else may change it, and it is deliberately not read
+# from the environment or any configuration.
+BENCH_ONLY_MEMORY_SECURITY = True
 
 
 def vault_files(path: str | os.PathLike[str]) -> list[Path]:
@@ -122,17 +137,16 @@ def transaction(conn: Connection) -> Iterator[Connection]:
     callers can still wrap several of them (items + sync cursor) in one outer transaction.
     """
     if conn.in_transaction:
-        name = f"renkei_sp_{next(_savepoints)}"
-        conn.execute(f"SAVEPOINT {name}")
+        conn.execute(f"SAVEPOINT {_SAVEPOINT}")
         try:
             yield conn
         except BaseException:
             with contextlib.suppress(sqlcipher.Error):
-                conn.execute(f"ROLLBACK TO {name}")
-                conn.execute(f"RELEASE {name}")
+                conn.execute(f"ROLLBACK TO {_SAVEPOINT}")
+                conn.execute(f"RELEASE {_SAVEPOINT}")
             raise
         else:
-            conn.execute(f"RELEASE {name}")
+            conn.execute(f"RELEASE {_SAVEPOINT}")
         return
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -174,12 +188,14 @@ def _connect(path: Path, key: bytes, check_same_thread: bool) -> Connection:
             isolation_level=None,
             timeout=_BUSY_TIMEOUT_S,
             check_same_thread=check_same_thread,
+            cached_statements=_STATEMENT_CACHE,
         )
     except sqlcipher.Error as exc:
         raise StoreError(f"the vault at {path} cannot be opened: {exc}") from exc
     try:
         _key_and_verify(conn, key)
         _configure(conn)
+        rowsource.install(conn)
         migrations.migrate(conn)
         # After the first write, so the -wal/-shm companions exist and are covered too.
         _tighten_modes(path)
@@ -193,7 +209,8 @@ def _key_and_verify(conn: Connection, key: bytes) -> None:
     # SQLCipher otherwise prints decryption failures to stderr, which a CLI user would see.
     conn.execute("PRAGMA cipher_log_level = NONE")
     # Must precede the key so key material lives only in locked, wiped memory.
-    conn.execute("PRAGMA cipher_memory_security = ON")
+    if BENCH_ONLY_MEMORY_SECURITY:
+        conn.execute("PRAGMA cipher_memory_security = ON")
     conn.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
     # SQLCipher accepts any key in PRAGMA key; only the first read of page 1 tells.
     try:

@@ -2,7 +2,8 @@
 
 Upload: the file is encrypted chunk by chunk (secretstream) into an anonymous temporary file
 in the account directory while the request digest is computed over the ciphertext, so the
-request can be signed before the body is sent and the body then streamed from disk.
+request can be signed (``crypto.requests.sign_request_digest``, re-exported here) before the
+body is sent and the body then streamed from disk.
 Download: the response stream is cut back into ciphertext chunks, decrypted into
 ``dest.part`` and renamed only once the final chunk authenticated.
 """
@@ -20,12 +21,13 @@ from typing import IO
 import nacl.bindings as nb
 
 from crypto import primitives as p
-from crypto.encoding import b64e, canonical
 from crypto.errors import CryptoError
-from crypto.identity import DeviceKeys
-from crypto.requests import H_DEVICE, H_NONCE, H_SIG, H_TIME
+from crypto.requests import sign_request_digest
 from crypto.stream import ABYTES, CHUNK, decrypt_chunks, encrypt_chunks, new_file_key
 from sync.errors import SyncError
+
+__all__ = ["AttachmentError", "Sealed", "open_to_file", "rechunk", "seal_file",
+           "sign_request_digest"]
 
 Progress = Callable[[int, int], None]
 READ_BLOCK = 256 * 1024
@@ -89,19 +91,6 @@ def seal_file(path: Path, tmp_dir: Path) -> Iterator[Sealed]:
         out.flush()
         yield Sealed(out, size, plain_size, nb.crypto_generichash_blake2b_final(state), key,
                      header)
-
-
-def sign_request_digest(keys: DeviceKeys, method: str, target: str, body_digest: bytes,
-                        ts_ms: int) -> dict[str, str]:
-    """``crypto.requests.sign_request`` for a body known by its digest (streamed uploads).
-
-    Mirrors ``crypto.requests._message``; ``tests/sync/test_attachments.py`` pins the two
-    together byte for byte."""
-    nonce = b64e(p.random_bytes(16))
-    msg = canonical({"d": keys.device_id, "m": method.upper(), "p": target,
-                     "b": b64e(body_digest), "t": ts_ms, "n": nonce})
-    sig = p.sign(keys.auth_key, p.CTX_REQUEST, msg)
-    return {H_DEVICE: keys.device_id, H_TIME: str(ts_ms), H_NONCE: nonce, H_SIG: b64e(sig)}
 
 
 def rechunk(blocks: Iterable[bytes], size: int) -> Iterator[bytes]:

@@ -20,7 +20,7 @@ from intel.errors import LabelError
 from intel.markings import TLP, Label, can_read
 from store import items as store_items
 from store import keys as store_keys
-from store import outbox, seqs
+from store import outbox
 from store.models import Item
 from store.vault import transaction
 from sync import compose
@@ -181,7 +181,8 @@ def send_direct_to(session: Session, room: str, label: Label, c: Content,
             raise SendError("not cleared for this label or not reachable: "
                             + ", ".join(sorted(missing)))
         header = new_header(room=room, sender=session.device_id,
-                            seq=seqs.next_seq(session.conn, f"own:{room}"),
+                            seq=compose.next_own_seq(session, room, label.canonical(),
+                                                     "direct"),
                             label=label.canonical(), epoch=0, created=session.now_ms(),
                             ctype=c.ctype, mode="direct")
         try:

@@ -406,8 +406,10 @@ def acknowledgements(session: Session, doc_id: str) -> dict[str, int]:
     first = min(p.pos for p in (store_items.get_item(session.conn, e) for e in parts)
                 if p is not None)
     out: dict[str, int] = {}
-    for item in room_items(session, view.room, first):
-        if item.kind == "ack" and item.reply_to in parts and item.sender_user:
+    for item in store_items.list_replies(session.conn, parts):
+        # Only receipts in the document's room that arrived after its first part count.
+        if item.kind == "ack" and item.room_id == view.room and item.pos > first and (
+                item.sender_user):
             prev = out.get(item.sender_user)
             out[item.sender_user] = item.created_ms if prev is None else min(prev,
                                                                              item.created_ms)

@@ -21,7 +21,7 @@ from store.errors import IntegrityError
 from store.vault import transaction
 from sync.account import Session
 from sync.ingest_batch import Batch, IngestResult
-from sync.ingest_envelopes import ack, envelope, retry_pending
+from sync.ingest_envelopes import ack, envelope, retry_pending, wire_dict
 from sync.rooms import CRL_SETTING, is_channel, may_post
 from sync.wire import SyncItem, SyncResponse
 
@@ -100,8 +100,7 @@ def _apply_item(b: Batch, item: SyncItem) -> None:
     elif item.kind == "key" and item.key is not None:
         _key(b, KeyDelivery.from_wire(item.key.model_dump()))
     elif item.kind == "envelope" and item.envelope is not None and item.room is not None:
-        envelope(b, item.room, item.label or "", item.envelope.model_dump(exclude_none=True),
-                 item.pos)
+        envelope(b, item.room, item.label or "", wire_dict(item.envelope), item.pos)
     elif item.kind == "ack" and item.ack is not None:
         ack(b, item.ack.room, item.ack.envelope_id, item.ack_from or "")
     elif item.kind == "revoked":

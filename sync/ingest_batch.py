@@ -1,9 +1,9 @@
 """One sync batch being applied: its caches, its result, and the items it stores at the end.
 
-Items are stored once per batch (``store.items.insert_items``): with SQLCipher's memory
-security every statement is costly, so a page of 500 envelopes becomes a handful of
-statements instead of thousands. Room states, labels, write rights and epoch keys are looked
-up once per batch.
+Items and their sequence numbers are stored once per batch (``store.items.insert_items``,
+``store.seqs.record_seqs``): with SQLCipher's memory security every statement is costly, so a
+page of 500 envelopes becomes a handful of statements instead of thousands. Room states,
+labels, write and read rights and epoch keys are looked up once per batch.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from crypto.certs import Certificate, RevocationList
 from crypto.membership import RoomState
 from crypto.recipients import may_write
 from intel.errors import LabelError
-from intel.markings import Label
+from intel.markings import Label, can_read
 from store import audit as store_audit
 from store import items as store_items
 from store import keys as store_keys
-from store import kv
+from store import kv, seqs
 from store.models import NewItem
 from sync.account import Session
 from sync.rooms import current_crl, room_state
@@ -39,12 +39,15 @@ class IngestResult:
     stopped: bool = False  # the batch was cut before a log gap; sync again after refetching
 
 
+SeqKey = tuple[str, str, int]  # (scope, sender device, sequence number)
+
+
 @dataclass(frozen=True)
 class _Pending:
     """What to do with an item's insert result."""
 
     sender: str
-    fresh_seq: bool
+    seq: SeqKey | None  # recorded with the batch (replay detection), when the item has one
     rejected: bool
 
 
@@ -58,6 +61,7 @@ class Batch:
         self.preverified = preverified
         self._labels: dict[str, Label | None] = {}
         self._rights: dict[tuple[str, str, str], bool] = {}
+        self._readable: dict[tuple[str, bool], bool] = {}
         self._keys: dict[tuple[str, str, int], bytes | None] = {}
         self._items: list[NewItem] = []
         self._revoked: tuple[RevocationList, frozenset[int], frozenset[str]] | None = None
@@ -97,6 +101,19 @@ class Batch:
             self._rights[key] = ok
         return ok and cert.not_before <= at_s < cert.not_after and not self.revoked(cert)
 
+    def readable(self, label_text: str, named: bool) -> bool:
+        """Whether this device may read ``label_text`` (``named``: as a named recipient of
+        a direct envelope); the label must parse (see :meth:`label`)."""
+        key = (label_text, named)
+        ok = self._readable.get(key)
+        if ok is None:
+            label = self.label(label_text)
+            ok = label is not None and can_read(
+                self.s.policy, self.s.cert.clearance, label,
+                [self.s.user_id] if named else None)
+            self._readable[key] = ok
+        return ok
+
     def revoked(self, cert: Certificate) -> bool:
         if self._revoked is None or self._revoked[0] is not self.crl:
             self._revoked = (self.crl, self.crl.revoked_serials, self.crl.revoked_devices)
@@ -119,19 +136,24 @@ class Batch:
                                           room_id=room, device_id=device)
         self.r.security_events += 1
 
-    def store(self, item: NewItem, *, sender: str = "", fresh_seq: bool = True,
+    def store(self, item: NewItem, *, sender: str = "", seq: SeqKey | None = None,
               rejected: bool = False) -> None:
-        """Queue an item; :meth:`flush` stores the queue in one go."""
+        """Queue an item (and the sequence number it came with); :meth:`flush` stores the
+        queue in one go."""
         self._items.append(item)
-        self._meta.append(_Pending(sender, fresh_seq, rejected))
+        self._meta.append(_Pending(sender, seq, rejected))
 
     def flush(self) -> None:
         if not self._items:
             return
         items, meta = self._items, self._meta
         self._items, self._meta = [], []
+        # In queue order, so of two envelopes with one number the first is the fresh one.
+        numbered = [m.seq for m in meta if m.seq is not None]
+        fresh = iter(seqs.record_seqs(self.s.conn, numbered) if numbered else [])
+        fresh_seq = [next(fresh) if m.seq is not None else True for m in meta]
         results = store_items.insert_items(self.s.conn, items)
-        for item, m, res in zip(items, meta, results, strict=True):
+        for item, m, res, new_seq in zip(items, meta, results, fresh_seq, strict=True):
             if item.kind == "ack":
                 continue
             if res.duplicate:
@@ -147,7 +169,7 @@ class Batch:
             if m.rejected:
                 self.r.rejected.append(item.item_id)
             else:
-                if not m.fresh_seq:
+                if not new_seq:
                     self.security("replayed-sequence", f"sequence {item.seq} was reused by a "
                                   "new envelope", item.room_id, m.sender)
                 self.r.stored.append(item.item_id)

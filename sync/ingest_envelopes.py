@@ -13,20 +13,28 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from crypto import primitives as p
-from crypto.envelope import Envelope, Header, message_key, open_direct, open_group
-from crypto.errors import AuthenticationFailed, CryptoError
-from intel.markings import can_read
+from crypto.envelope import Envelope, Header, open_direct, open_verified_group
+from crypto.errors import CryptoError
 from store import items as store_items
-from store import kv, seqs
+from store import kv
 from store.errors import InvalidData
 from store.models import NewItem
 from sync import content
 from sync.compose import seq_scope
 from sync.ingest_batch import Batch
 from sync.rooms import is_channel, may_post, may_receive_channel
+from sync.wire import EnvelopeWire
 
 PENDING_PREFIX = "pending:"
+
+
+def wire_dict(e: EnvelopeWire) -> dict[str, Any]:
+    """``e.model_dump(exclude_none=True)``, read straight off the model already validated
+    with its page (a model dump per envelope costs more than what it copies)."""
+    d: dict[str, Any] = {"h": e.h, "n": e.n, "c": e.c, "s": e.s}
+    if e.w is not None:
+        d["w"] = [{"d": w.d, "n": w.n, "k": w.k} for w in e.w]
+    return d
 
 
 def envelope(b: Batch, room: str, routed_label: str, wire: Mapping[str, Any],
@@ -48,7 +56,8 @@ def envelope(b: Batch, room: str, routed_label: str, wire: Mapping[str, Any],
         if reason is None:
             return
     if reason is None:
-        reason = _open_and_store(b, env, h, pos is not None and pos in b.preverified)
+        reason = _open_and_store(b, env, h, room, routed_label, now_ms,
+                                 pos is not None and pos in b.preverified)
     if reason is not None:
         _reject(b, h, h.id_hex, room, routed_label, reason, now_ms)
 
@@ -64,13 +73,11 @@ def _check_routing(b: Batch, h: Header, room: str, routed_label: str) -> str | N
     state = b.state(h.room)
     if state is None:
         return "room is unknown or its membership log is invalid"
-    label = b.label(h.label)
-    if label is None:
+    if b.label(h.label) is None:
         return "envelope carries an invalid label"
     if not b.may_write(state, cert, h.label, h.created // 1000):
         return "sender was not a member cleared for this label"
-    named = [b.s.user_id] if h.mode == "direct" and b.s.device_id in h.to else None
-    if not can_read(b.s.policy, b.s.cert.clearance, label, named):
+    if not b.readable(h.label, h.mode == "direct" and b.s.device_id in h.to):
         return "this device is not cleared for the envelope's label (misrouted)"
     if is_channel(h.room) and not may_post(cert, h.room):
         return "sender may not post to this channel"
@@ -83,7 +90,7 @@ def _park(b: Batch, env: Envelope, h: Header, wire: Mapping[str, Any]) -> str | 
     """Keep an envelope whose key has not arrived yet, once its signature holds (a tampered
     one is refused now, not whenever a key turns up)."""
     try:
-        env.verify_signature(b.s.certs[h.sender].keys.sign_pk)
+        env.check_signature(b.s.certs[h.sender].keys.sign_pk)
     except CryptoError:
         return "signature check failed (tampered or forged)"
     kv.set_setting(b.s.conn, pending_name(h.room, h.label, h.epoch) + h.id_hex,
@@ -96,38 +103,28 @@ def pending_name(room: str, label: str, epoch: int) -> str:
     return f"{PENDING_PREFIX}{room}|{label}|{epoch}|"
 
 
-def open_verified_group(env: Envelope, h: Header, epoch_key: bytes, *, room: str,
-                        label: str) -> bytes:
-    """``crypto.envelope.open_group`` for an envelope whose signature was already checked
-    (in parallel, see ``sync.verify``) over the very header bytes ``h`` was decoded from:
-    the same checks after verification, then decrypt."""
-    if h.room != room or h.label != label or h.mode != "group":
-        raise AuthenticationFailed()
-    return p.aead_decrypt(message_key(epoch_key, h.id), env.nonce, env.ciphertext,
-                          env.header_bytes)
-
-
-def _open_and_store(b: Batch, env: Envelope, h: Header, verified: bool) -> str | None:
+def _open_and_store(b: Batch, env: Envelope, h: Header, room: str, routed_label: str,
+                    now_ms: int, verified: bool) -> str | None:
+    """Check the signature (unless ``verified`` by ``sync.verify`` already) and open, with
+    the header decoded before the routing checks: the very bytes that are verified."""
     cert = b.s.certs[h.sender]
     try:
         if h.mode == "group":
             key = b.epoch_key(h.room, h.label, h.epoch)
             if key is None:
                 return "no key for this envelope"
-            if verified:
-                h2, plain = h, open_verified_group(env, h, key, room=h.room, label=h.label)
-            else:
-                h2, plain = open_group(env, key, cert.keys.sign_pk, room=h.room, label=h.label)
+            if not verified:
+                env.check_signature(cert.keys.sign_pk)
+            plain = open_verified_group(env, h, key, room=room, label=routed_label or None)
         else:
-            h2, plain = open_direct(env, b.s.keys, cert.keys.sign_pk, room=h.room)
-        c = content.decode(plain, h2.ctype)
+            h, plain = open_direct(env, b.s.keys, cert.keys.sign_pk, room=room)
+        c = content.decode(plain, h.ctype)
     except CryptoError:
         return "signature or decryption check failed (tampered or forged)"
     except content.ContentError as exc:
         return str(exc)
-    fresh = seqs.record_seq(b.s.conn, seq_scope(h2), h2.sender, h2.seq)
-    b.store(content.to_item(h2, c, cert.user_id, cert.display_name, b.s.now_ms()),
-            sender=h2.sender, fresh_seq=fresh)
+    b.store(content.to_item(h, c, cert.user_id, cert.display_name, now_ms),
+            sender=h.sender, seq=(seq_scope(h), h.sender, h.seq))
     return None
 
 
@@ -144,11 +141,9 @@ def _reject(b: Batch, h: Header | None, envelope_id: str, room: str, routed_labe
 
 
 def retry_pending(b: Batch, room: str, label: str, epoch: int) -> None:
-    prefix = pending_name(room, label, epoch)
-    for name, raw in kv.list_settings(b.s.conn).items():
-        if name.startswith(prefix):
-            kv.delete_setting(b.s.conn, name)
-            envelope(b, room, label, json.loads(raw))
+    for name, raw in kv.list_settings(b.s.conn, pending_name(room, label, epoch)).items():
+        kv.delete_setting(b.s.conn, name)
+        envelope(b, room, label, json.loads(raw))
 
 
 def ack(b: Batch, room: str, envelope_id: str, from_user: str) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from crypto.envelope import Envelope
 from crypto.errors import CryptoError
 from sync.account import Session
+from sync.ingest_envelopes import wire_dict
 from sync.wire import SyncResponse
 
 MIN_BATCH = 200  # envelopes in a page before the pool is worth starting
@@ -39,7 +40,7 @@ def check_signatures(keys: dict[str, bytes], jobs: Sequence[Job]) -> list[str]:
             pk = keys.get(h.sender)
             if pk is None or h.mode != "group":
                 continue
-            env.verify_signature(pk)
+            env.check_signature(pk)
         except CryptoError:
             continue
         ok.append(pos)
@@ -79,7 +80,7 @@ class Verifier:
         """Start checking a page; None when it is too small to be worth it."""
         if self._broken:
             return None
-        jobs: list[Job] = [(it.pos, it.envelope.model_dump(exclude_none=True))
+        jobs: list[Job] = [(it.pos, wire_dict(it.envelope))
                            for it in resp.items if it.kind == "envelope" and it.envelope]
         if len(jobs) < MIN_BATCH:
             return None

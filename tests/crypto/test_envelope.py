@@ -22,6 +22,7 @@ from crypto.envelope import (
     new_header,
     open_direct,
     open_group,
+    open_verified_group,
     seal_direct,
     seal_group,
 )
@@ -365,3 +366,68 @@ def test_signed_header_with_lone_surrogate_is_refused_cleanly(alice: DeviceKeys)
         env.header_unverified()
     with pytest.raises(AuthenticationFailed):
         env.verify_signature(alice.public.sign_pk)
+
+
+# ---------------------------------------------------------------------------- verified apart
+def _check_then_open(env: Envelope, key: bytes, sign_pk: bytes, room: str = ROOM,
+                     label: str | None = None) -> bytes:
+    """What a receiver with a parallel verifier does: check the signature, then open with
+    the header it decoded before (never decoding it twice)."""
+    h = env.header_unverified()
+    env.check_signature(sign_pk)
+    return open_verified_group(env, h, key, room=room, label=label)
+
+
+def test_open_verified_group_matches_open_group(alice: DeviceKeys, key: bytes) -> None:
+    env = _group(alice, key)
+    h, pt = open_group(env, key, alice.public.sign_pk, room=ROOM, label=LABEL)
+    assert open_verified_group(env, env.header_unverified(), key, room=ROOM, label=LABEL) == pt
+    assert _check_then_open(env, key, alice.public.sign_pk, label=LABEL) == TEXT
+    assert h == env.header_unverified()
+
+
+def test_check_signature_is_the_check_of_verify_signature(alice: DeviceKeys,
+                                                          key: bytes) -> None:
+    env = _group(alice, key)
+    env.check_signature(alice.public.sign_pk)
+    with pytest.raises(AuthenticationFailed):
+        env.check_signature(DeviceKeys.generate().public.sign_pk)
+    for _, bad in _mutations(env)[::7]:
+        with pytest.raises(AuthenticationFailed):
+            bad.check_signature(alice.public.sign_pk)
+
+
+def test_verified_apart_every_byte_flip_fails(alice: DeviceKeys, key: bytes) -> None:
+    env = _group(alice, key)
+
+    def opener(e: Envelope) -> bytes:
+        try:
+            return _check_then_open(e, key, alice.public.sign_pk)
+        except EncodingError:  # an unreadable header never gets as far as opening
+            raise AuthenticationFailed() from None
+
+    _assert_all_fail(_mutations(env), opener)
+    # Even a caller that skipped the signature check is not fooled by a changed nonce or
+    # ciphertext: the AEAD refuses them.
+    h = env.header_unverified()
+    body_flips = [(n, e) for n, e in _mutations(env) if n.startswith(("nonce", "ciphertext"))]
+    _assert_all_fail(body_flips, lambda e: open_verified_group(e, h, key, room=ROOM))
+
+
+def test_open_verified_group_keeps_the_routing_checks(alice: DeviceKeys, key: bytes,
+                                                      readers: list[DeviceKeys]) -> None:
+    env = _group(alice, key)
+    h = env.header_unverified()
+    with pytest.raises(AuthenticationFailed):
+        open_verified_group(env, h, key, room="room-other-2")
+    with pytest.raises(AuthenticationFailed):
+        open_verified_group(env, h, key, room=ROOM, label="UNCLASSIFIED//TLP:CLEAR")
+    with pytest.raises(AuthenticationFailed):
+        open_verified_group(env, h, p.random_bytes(32), room=ROOM)
+    # Another envelope's header does not open this one (its id derives another key).
+    other = _group(alice, key)
+    with pytest.raises(AuthenticationFailed):
+        open_verified_group(env, other.header_unverified(), key, room=ROOM)
+    d_env = _direct(alice, readers)
+    with pytest.raises(AuthenticationFailed):
+        open_verified_group(d_env, d_env.header_unverified(), key, room="channel:intake")

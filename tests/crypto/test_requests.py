@@ -18,8 +18,10 @@ from crypto.requests import (
     parse_auth_headers,
     sign_challenge,
     sign_request,
+    sign_request_digest,
     verify_challenge,
     verify_request,
+    verify_request_digest,
 )
 
 BODY = b'{"envelope": {}}'
@@ -97,3 +99,24 @@ def test_challenge(dev: DeviceKeys) -> None:
     # A challenge signature is not a request signature over the same bytes, and vice versa.
     with pytest.raises(AuthenticationFailed):
         p.verify(dev.public.auth_pk, p.CTX_REQUEST, ch, sig)
+
+
+def test_digest_form_signs_the_same_string(dev: DeviceKeys) -> None:
+    # A streamed body is signed and checked by its digest; the bytes signed are the same, so
+    # either side may use either form.
+    digest = p.hash32(BODY)
+    ts, nonce = 1_760_000_000_000, "nonce-abcdefgh"
+    by_body = sign_request(dev, "POST", "/v1/attachments", BODY, ts, nonce)
+    by_digest = sign_request_digest(dev, "POST", "/v1/attachments", digest, ts, nonce)
+    assert by_body == by_digest
+    _, _, _, sig = parse_auth_headers(by_digest)
+    auth_pk = dev.public.auth_pk
+    verify_request(auth_pk, dev.device_id, "POST", "/v1/attachments", BODY, ts, nonce, sig)
+    verify_request_digest(auth_pk, dev.device_id, "POST", "/v1/attachments", digest, ts, nonce,
+                          sig)
+    for bad in (p.hash32(BODY + b" "), digest[:31], b"", bytes(32)):
+        with pytest.raises(AuthenticationFailed):
+            verify_request_digest(auth_pk, dev.device_id, "POST", "/v1/attachments", bad, ts,
+                                  nonce, sig)
+    with pytest.raises(EncodingError):
+        sign_request_digest(dev, "POST", "/v1/attachments", b"short", ts)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from store.errors import InvalidData
+from store.errors import InvalidData, StoreError
 from store.items import (
     count_items,
     delete_item,
@@ -19,6 +19,7 @@ from store.items import (
     list_items,
     list_items_after,
     list_items_before,
+    list_replies,
     list_thread,
 )
 from store.models import NewItem
@@ -154,3 +155,50 @@ def test_delete_removes_from_search(vault: Any, item: Any) -> None:
     assert search(vault, "phishing") == []
     assert get_item(vault, it.item_id) is None
     vault.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 0)")
+
+
+def test_replies(vault: Any, item: Any) -> None:
+    doc, other = item(kind="advisory"), item(kind="brief")
+    acks = [item(kind="ack", reply_to=doc.item_id, sender_user=u) for u in ("bob", "carol")]
+    answer = item(reply_to=other.item_id)
+    insert_items(vault, [doc, acks[0], other, answer, acks[1], item()])
+    assert [i.item_id for i in list_replies(vault, [doc.item_id])] == [a.item_id for a in acks]
+    assert [i.item_id for i in list_replies(vault, {doc.item_id, other.item_id, "none"})] == [
+        acks[0].item_id, answer.item_id, acks[1].item_id]
+    assert list_replies(vault, []) == [] and list_replies(vault, ["missing"]) == []
+
+
+def test_batch_of_every_outcome_in_one_call(vault: Any, item: Any) -> None:
+    """The one-statement batch insert keeps every outcome, field and position."""
+    old = item(body="stored before")
+    tampered = item(status="rejected", reject_reason="bad signature", body="")
+    insert_items(vault, [old, tampered])
+    genuine = item(item_id=tampered.item_id, title="件名", body="本文 genuine", thread_id="t-1",
+                   payload=json.dumps({"doc": {"x": 1}}), seq=None, sender_name="")
+    fresh = [item(body=f"fresh {n}", kind=k) for n, k in enumerate(
+        ("message", "brief", "advisory", "report", "catalog", "ack", "system"))]
+    results = insert_items(vault, [fresh[0], old, genuine, *fresh[1:], fresh[0]])
+    assert [r.outcome for r in results] == ["inserted", "duplicate", "replaced"] + [
+        "inserted"] * 6 + ["duplicate"]
+    positions = [r.pos for r in results]
+    assert positions[3:9] == list(range(positions[0] + 1, positions[0] + 7))
+    for it, res in zip([fresh[0], old, genuine, *fresh[1:]], results, strict=False):
+        got = get_item(vault, it.item_id)
+        assert got is not None and got.pos == res.pos
+        assert (got.kind, got.title, got.body, got.payload, got.thread_id, got.seq,
+                got.status) == (it.kind, it.title, it.body, it.payload, it.thread_id, it.seq,
+                                it.status)
+    assert [h.item.item_id for h in search(vault, "genuine")] == [genuine.item_id]
+    assert len(search(vault, "fresh", limit=100)) == 7
+
+
+def test_failed_batch_stores_nothing(vault: Any, item: Any) -> None:
+    insert_items(vault, [item(body="kept")])
+    before = count_items(vault, "room-a")
+    # A row the database refuses (here: a NOT NULL column), in the middle of a batch.
+    bad = item()
+    object.__setattr__(bad, "label", None)
+    with pytest.raises(StoreError):
+        insert_items(vault, [item(body="not kept"), bad, item(body="not kept")])
+    assert count_items(vault, "room-a") == before
+    assert search(vault, "kept") and not search(vault, '"not kept"')

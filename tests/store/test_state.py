@@ -137,6 +137,34 @@ def test_sequence_tracking(vault: Any) -> None:
     assert seqs.highest_seq(vault, "room-a", "dev-9") is None
 
 
+def test_sequences_recorded_as_a_batch(vault: Any) -> None:
+    assert seqs.record_seq(vault, "room-a", "dev-1", 2)
+    rows = [("room-a", "dev-1", 1), ("room-a", "dev-1", 2), ("room-a", "dev-2", 2),
+            ("room-b", "dev-1", 2), ("room-a", "dev-1", 1), ("room-a", "dev-1", 3)]
+    # 2 was seen before; 1 is new the first time only; other scopes and senders count apart.
+    assert seqs.record_seqs(vault, rows) == [True, False, True, True, False, True]
+    assert seqs.record_seqs(vault, rows) == [False] * len(rows)
+    assert seqs.record_seqs(vault, []) == []
+    assert seqs.highest_seq(vault, "room-a", "dev-1") == 3
+    assert seqs.list_gaps(vault, "room-a") == []
+    with pytest.raises(InvalidData):
+        seqs.record_seqs(vault, [("room-a", "dev-1", 4), ("room-a", "dev-1", -1)])
+    assert not seqs.seq_seen(vault, "room-a", "dev-1", 4)  # nothing of a refused batch
+
+
+def test_batch_and_single_sequence_recording_agree(vault: Any) -> None:
+    import random
+
+    rnd = random.Random(7)
+    rows = [(rnd.choice(["s1", "s2"]), rnd.choice(["d1", "d2", "d3"]), rnd.randint(1, 40))
+            for _ in range(300)]
+    batch = seqs.record_seqs(vault, rows[:150]) + seqs.record_seqs(vault, rows[150:])
+    single = []
+    for scope, sender, seq in rows:
+        single.append(seqs.record_seq(vault, "x" + scope, sender, seq))
+    assert batch == single and any(batch) and not all(batch)
+
+
 def test_own_sequence_counter(vault: Any) -> None:
     assert seqs.current_seq(vault, "room-a") == 0
     assert [seqs.next_seq(vault, "room-a") for _ in range(3)] == [1, 2, 3]
@@ -177,4 +205,23 @@ def test_cursor_and_settings(vault: Any) -> None:
     kv.set_setting(vault, "lang", "ja")
     assert kv.get_setting(vault, "lang") == "ja"
     assert kv.list_settings(vault) == {"lang": "ja"}
+    assert kv.list_settings(vault, "la") == {"lang": "ja"}
+    assert kv.list_settings(vault, "lang2") == {}
     assert kv.delete_setting(vault, "lang") and not kv.delete_setting(vault, "lang")
+
+
+def test_settings_by_prefix(vault: Any) -> None:
+    names = ["pending:room|L|1|a", "pending:room|L|1|b", "pending:room|L|10|c",
+             "pending:room|L|2|d", "pending:rooms", "pendinG:x", "delivered:room|L|1",
+             "pending:\U0010ffff", "pending:\U0010ffff\U0010ffffz", "pending:\ud7ffx",
+             "pending:\ue000"]
+    for n, name in enumerate(names):
+        kv.set_setting(vault, name, str(n))
+    for prefix in ("pending:room|L|1|", "pending:room|L|1", "pending:", "pending:\U0010ffff",
+                   "pending:\ud7ff", "p", "\U0010ffff", "zzz"):
+        want = {n: str(i) for i, n in enumerate(names) if n.startswith(prefix)}
+        assert kv.list_settings(vault, prefix) == want, prefix
+    assert kv.list_settings(vault, "pending:room|L|1|") == {"pending:room|L|1|a": "0",
+                                                            "pending:room|L|1|b": "1"}
+    assert kv.list_settings(vault, None) == kv.list_settings(vault, "") == kv.list_settings(
+        vault) and len(kv.list_settings(vault)) == len(names)

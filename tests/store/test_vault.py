@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from store import kv, migrations
+from store import vault as vault_module
 from store.errors import (
     InvalidData,
     StoreError,
@@ -168,6 +169,27 @@ def test_nested_transaction_is_a_savepoint(vault: Any, item: Any) -> None:
     assert kv.get_cursor(vault, "sync") == "1"
 
 
+def test_nested_savepoints_unwind_innermost_first(vault: Any, item: Any) -> None:
+    # All nesting levels share one savepoint name: each exit must reach its own level.
+    with transaction(vault):
+        kv.set_cursor(vault, "a", "1")
+        with transaction(vault):
+            kv.set_cursor(vault, "b", "1")
+            with pytest.raises(RuntimeError), transaction(vault):
+                kv.set_cursor(vault, "c", "1")
+                raise RuntimeError("innermost fails")
+            with transaction(vault):
+                kv.set_cursor(vault, "d", "1")
+        with pytest.raises(RuntimeError), transaction(vault):
+            kv.set_cursor(vault, "e", "1")
+            with transaction(vault):
+                kv.set_cursor(vault, "f", "1")
+            raise RuntimeError("after a released inner level")
+    assert {n: kv.get_cursor(vault, n) for n in "abcdef"} == {
+        "a": "1", "b": "1", "c": None, "d": "1", "e": None, "f": None}
+    assert not vault.in_transaction
+
+
 def test_sql_failure_in_transaction_is_a_store_error(vault: Any) -> None:
     with pytest.raises(VaultWriteError), transaction(vault):
         kv.set_cursor(vault, "sync", "1")
@@ -197,3 +219,16 @@ def test_errors_share_one_root() -> None:
     for cls in (WrongKey, VaultExists, VaultNotFound, VaultTooNew, VaultWriteError, InvalidData):
         assert issubclass(cls, StoreError)
         assert str(cls())
+
+
+def test_memory_security_switch_is_for_benchmarks_only() -> None:
+    """ADR 0005: memory security stays on; only bench/ may flip the comparison switch."""
+    assert vault_module.BENCH_ONLY_MEMORY_SECURITY is True
+    repo = Path(__file__).resolve().parents[2]
+    users = sorted(
+        str(f.relative_to(repo))
+        for top in ("client", "crypto", "intel", "server", "store", "sync", "tools")
+        for f in (repo / top).rglob("*.py")
+        if "BENCH_ONLY_MEMORY_SECURITY" in f.read_text("utf-8")
+    )
+    assert users == ["store/vault.py"]
