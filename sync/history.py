@@ -15,12 +15,8 @@ is for: the log index of the event that made the user a member. History is there
 once per membership, resumes where it stopped after a crash or an outage, and is fetched
 again after a removal and a new invitation.
 
-Known limit (needs ``sync.ingest_envelopes``): the sender's right to write is checked
-against the room's *current* membership, so an envelope from someone who has left since
-would be refused as forged. Until that check uses the membership at the envelope's time,
-such envelopes are held back here (not stored, not reported as forged) when the log shows
-their sender was a member when the envelope was written; the count is kept in the progress
-setting (``held``) so they can be fetched again once ingest allows it.
+Envelopes from members who have left since are judged by the log as it stood when they
+were written (``sync.ingest_envelopes``), so history from them is delivered like the rest.
 """
 
 from __future__ import annotations
@@ -123,16 +119,6 @@ def joined_index(session: Session, room: str) -> int | None:
     return _walk(_bodies(session, room), session.user_id)
 
 
-def _member_when(bodies: list[dict[str, object]], user: str, created_ms: int) -> bool:
-    """Whether the log makes ``user`` a member at time ``created_ms`` (events are
-    time-ordered: ``crypto.membership.apply_event`` refuses one dated before its
-    predecessor)."""
-    upto = []
-    for b in bodies:
-        created = b.get("created")
-        if isinstance(created, int) and created <= created_ms:
-            upto.append(b)
-    return _walk(upto, user) is not None
 
 
 # -- applying -------------------------------------------------------------------------------
@@ -144,7 +130,6 @@ def apply_history(session: Session, room: str, items: list[SyncItem],
     held = 0
     with transaction(session.conn):
         b = Batch(session, result)
-        bodies: list[dict[str, object]] | None = None
         for item in sorted(items, key=lambda it: int(it.pos)):
             if item.kind != "envelope" or item.envelope is None:
                 b.security("bad-history", "the server's history answer held something other "
@@ -158,12 +143,6 @@ def apply_history(session: Session, room: str, items: list[SyncItem],
             if h is not None and _known(b, h):
                 result.duplicates += 1
                 continue
-            if h is not None and h.room == room:
-                if bodies is None:
-                    bodies = _bodies(session, room)
-                if _left_since(b, room, h, bodies):
-                    held += 1
-                    continue
             # Routed as the room we asked for: an envelope of another room is refused.
             envelope(b, room, item.label or "", wire, item.pos)
         b.flush()
@@ -178,14 +157,6 @@ def _known(b: Batch, h: Header) -> bool:
         conn, pending_name(h.room, h.label, h.epoch) + h.id_hex) is not None
 
 
-def _left_since(b: Batch, room: str, h: Header, bodies: list[dict[str, object]]) -> bool:
-    """The sender is no longer a member but was one when the envelope says it was written:
-    ingest would refuse it as forged (see the module doc)."""
-    cert = b.s.certs.get(h.sender)
-    state = b.state(room)
-    if cert is None or state is None or cert.user_id in state.members:
-        return False
-    return _member_when(bodies, cert.user_id, h.created)
 
 
 def merge(into: IngestResult, other: IngestResult) -> None:

@@ -32,6 +32,25 @@ def current_crl(session: Session) -> RevocationList:
     return crl
 
 
+def room_state_at(session: Session, room: str, at_ms: int) -> RoomState | None:
+    """The room as its log stood at ``at_ms``: events are time-ordered (the crypto layer
+    refuses one dated before its predecessor), so replay those dated up to then."""
+    if is_channel(room):
+        return channel_state(session, room)
+    crl = current_crl(session)
+    state: RoomState | None = None
+    try:
+        for ev in store_rooms.list_membership_events(session.conn, room):
+            signed = SignedEvent.parse(ev.event)
+            created = signed.body.get("created")
+            if not isinstance(created, int) or created > at_ms:
+                break
+            state = apply_event(state, signed, session.certs, crl, room)
+    except (MembershipError, CryptoError):
+        return None
+    return state
+
+
 def room_state(session: Session, room: str) -> RoomState | None:
     """The room as its stored log says; None when the room is unknown or its log is invalid.
 

@@ -335,3 +335,23 @@ def test_intake_channel_accepts_only_intake_staff_addressing_us(scene: Scene) ->
     [ev] = scene.events(r, "rejected-envelope")
     assert "may not receive" in ev.detail
     _secret_nowhere(r)
+
+
+def test_member_who_left_cannot_write_afterwards(scene: Scene) -> None:
+    """A departed member's rights are judged at the envelope's time: what it writes after
+    leaving is refused, even though what it wrote before stays valid."""
+    from crypto.envelope import new_header, seal_group
+
+    i, r = scene.insider, scene.responder
+    i.e.leave(scene.room)
+    scene.sync()
+    ek = EpochKey(scene.room, C_AMBER, 7, bytes(range(32)), 1, i.device_id)
+    h = new_header(room=scene.room, sender=i.device_id, seq=99, label=C_AMBER, epoch=7,
+                   created=int(time.time() * 1000) + 1000, ctype="renkei/message")
+    env = seal_group(h, b'{"kind":"message","body":"topsecretcanary after leaving"}', ek.key,
+                     i.s.keys)
+    scene.relay.inject(r.device_id, {"kind": "envelope", "room": scene.room, "label": C_AMBER,
+                                     "envelope": env.to_wire()})
+    r.sync()
+    assert any("not a member" in ev.detail for ev in scene.events(r, "rejected-envelope"))
+    _secret_nowhere(r)
