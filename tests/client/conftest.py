@@ -236,7 +236,8 @@ def taxii_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     cfg = tmp / "config.json"
     cfg.write_text(json.dumps(config), encoding="utf-8")
     log = (tmp / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, str(_HERE / "medallion_runner.py"), str(cfg)],
+    runner = _HERE.parent / "intel" / "medallion_runner.py"  # one copy, shared with intel
+    proc = subprocess.Popen([sys.executable, str(runner), str(cfg)],
                             stdout=subprocess.PIPE, stderr=log, text=True)
     try:
         assert proc.stdout is not None
