@@ -11,7 +11,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
 
+from server import fastpath
 from server.api import attachments, devices, posts, rooms, sync
 from server.api.common import describe_validation
 from server.config import ServerConfig
@@ -57,6 +59,21 @@ async def _storage_error(request: Request, exc: Exception) -> JSONResponse:
     return _error(503, "unavailable", str(exc))
 
 
+class RenkeiApp(FastAPI):
+    """FastAPI, except that POST /v1/envelopes, nearly all of the traffic, goes straight to
+    ``server.fastpath`` (same checks and errors) instead of through the framework's stack."""
+
+    fast_guard: Guard | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        guard = self.fast_guard
+        if guard is not None and scope["type"] == "http" and scope["method"] == "POST" and \
+                scope["path"] == fastpath.PATH:
+            await guard.fast(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(config: ServerConfig) -> FastAPI:
     """Open the database and build the app. Raises ``ConfigError`` when it cannot start."""
     core = Core(config)
@@ -69,7 +86,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         finally:
             await core.close()
 
-    app = FastAPI(title="Renkei sharing server", version=VERSION, lifespan=lifespan,
+    app = RenkeiApp(title="Renkei sharing server", version=VERSION, lifespan=lifespan,
                   openapi_url="/v1/openapi.json", docs_url=None, redoc_url=None)
     app.state.core = core
     app.add_exception_handler(ApiError, _api_error)
@@ -90,5 +107,6 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     for module in (devices, rooms, posts, sync, attachments):
         app.include_router(module.router)
-    app.add_middleware(Guard, limits=config.limits, core=core)
+    app.add_middleware(Guard, limits=config.limits)
+    app.fast_guard = Guard(app, config.limits, core)
     return app

@@ -29,6 +29,7 @@ from server.blobs import BlobStore
 from server.config import ServerConfig
 from server.errors import ApiError, StorageError, unauthorized
 from server.hub import Hub
+from server.offload import Offload
 from server.state import DeviceInfo, State
 from server.storage import feed as q
 from server.storage.db import Database, open_database
@@ -86,6 +87,7 @@ class Core:
         self._refresh_task: asyncio.Task[None] | None = None
         self._applied = asyncio.Event()
         self.closing = asyncio.Event()
+        self.offload = Offload()
 
     @property
     def pg(self) -> bool:
@@ -105,18 +107,33 @@ class Core:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._refresh_task
         self.db.close()
+        self.offload.close()
 
     # -- authentication -----------------------------------------------------------------
     async def authenticate(self, method: str, target: str, headers: Mapping[str, str],
                            body: bytes) -> Caller:
+        who, _ = await self.authenticate_with(method, target, headers, body, None)
+        return who
+
+    async def authenticate_with(self, method: str, target: str, headers: Mapping[str, str],
+                                body: bytes, also: Callable[[Certificate], T] | None
+                                ) -> tuple[Caller, T | None]:
+        """Authenticate; ``also(certificate)``, a pure check of the body (an envelope
+        signature), runs on the signature thread right after the request signature holds."""
         device, ts, nonce, sig = parse_headers(headers, self.limits.clock_skew_s * 1000,
                                                now_ms())
         info = await self.fresh(lambda: self.state.device(device, int(time.time())))
-        check_signature(info.cert.keys.auth_pk, device, method, target, body, ts, nonce, sig)
+        cert = info.cert
+
+        def check() -> T | None:
+            check_signature(cert.keys.auth_pk, device, method, target, body, ts, nonce, sig)
+            return also(cert) if also is not None else None
+
+        extra = await self.offload.run(check)
         if not await self.nonces.claim(device, nonce, ts):
             raise unauthorized("replayed", "this request was already received (nonce reused)")
         self.rate.check(device)
-        return Caller(info.cert)
+        return Caller(cert), extra
 
     def device(self, device_id: str) -> DeviceInfo:
         return self.state.device(device_id, int(time.time()))

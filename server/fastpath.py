@@ -1,8 +1,9 @@
 """A lean path for POST /v1/envelopes, the endpoint that carries nearly all traffic.
 
-It runs the very same function as the FastAPI route (``accept_envelope``) with the same
-authentication, strict model and JSON errors, but skips the framework's routing and
-dependency machinery, which cost more than the signature checks themselves.
+It makes the same checks as the FastAPI route (``accept_envelope``), with the same
+authentication, strict model and JSON errors, but skips the framework's middleware, routing
+and dependency machinery, which cost more than the signature checks themselves, and checks
+both signatures on the signature thread (``server.offload``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
 
 from server.api.common import describe_validation
-from server.api.posts import accept_envelope
+from server.api.posts import ParsedEnvelope, accept_parsed, parse_envelope
 from server.auth import request_target
 from server.core import Core
 from server.errors import ApiError, StorageError
@@ -50,13 +51,25 @@ async def post_envelope(core: Core, scope: Scope, receive: Receive, send: Send,
     try:
         body = await _read(receive, limit)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        who = await core.authenticate("POST", request_target(scope), headers, body)
+        # Decode first (on the loop), so that both signature checks, the request's and the
+        # envelope's, go to the signature thread together. A body that does not decode is
+        # refused only once the request itself has been authenticated, as on other routes.
+        parsed: ParsedEnvelope | None = None
+        refusal: ApiError | None = None
         try:
-            model = PostEnvelope.model_validate_json(body)
+            parsed = parse_envelope(PostEnvelope.model_validate_json(body))
         except ValidationError as exc:
-            raise ApiError(400, "invalid_request",
-                           describe_validation(list(exc.errors()), ("body",))) from None
-        posted = await accept_envelope(core, who, model)
+            refusal = ApiError(400, "invalid_request",
+                               describe_validation(list(exc.errors()), ("body",)))
+        except ApiError as exc:
+            refusal = exc
+        who, holds = await core.authenticate_with(
+            "POST", request_target(scope), headers, body,
+            parsed.signature_holds if parsed is not None else None)
+        if parsed is None:
+            assert refusal is not None
+            raise refusal
+        posted = await accept_parsed(core, who, parsed, bool(holds))
         await send_json(send, 200, posted.model_dump_json().encode())
     except ApiError as exc:
         await send_json(send, exc.status, json.dumps(

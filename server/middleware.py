@@ -31,12 +31,8 @@ class Guard:
         self.limits = limits
         self.core = core
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        upload = scope["path"] == "/v1/attachments" and scope["method"] == "POST"
-        limit = self.limits.max_attachment if upload else self.limits.max_body
+    async def _declared_ok(self, scope: Scope, send: Send, limit: int) -> bool:
+        """Refuse a Content-Length that is invalid or above ``limit`` before reading."""
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
@@ -45,11 +41,43 @@ class Guard:
                     declared = -1
                 if declared < 0:
                     await _send_json(send, 400, "bad_request", "invalid Content-Length")
-                    return
+                    return False
                 if declared > limit:
                     await _send_json(send, 413, "too_large",
                                      f"request bodies here are limited to {limit} bytes")
-                    return
+                    return False
+        return True
+
+    async def fast(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """POST /v1/envelopes, called by the app before its framework stack (see
+        ``server.fastpath``), with the same limits and last-resort handler."""
+        assert self.core is not None
+        limit = self.limits.max_body
+        if not await self._declared_ok(scope, send, limit):
+            return
+        started = False
+
+        async def tracked(msg: Message) -> None:
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await fastpath.post_envelope(self.core, scope, receive, tracked, limit)
+        except Exception as exc:  # the last resort: never a traceback with content
+            log.error("internal error on %s: %s", scope.get("method"), type(exc).__name__)
+            if not started:
+                await _send_json(send, 500, "internal", "internal server error")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        upload = scope["path"] == "/v1/attachments" and scope["method"] == "POST"
+        limit = self.limits.max_attachment if upload else self.limits.max_body
+        if not await self._declared_ok(scope, send, limit):
+            return
         received = 0
         started = False
 
@@ -70,10 +98,6 @@ class Guard:
             await send(msg)
 
         try:
-            if self.core is not None and upload is False and scope["method"] == "POST" and \
-                    scope["path"] == fastpath.PATH:
-                await fastpath.post_envelope(self.core, scope, receive, tracked, limit)
-                return
             await self.app(scope, limited, tracked)
         except Exception as exc:  # the last resort: never a traceback with content
             log.error("internal error on %s: %s", scope.get("method"), type(exc).__name__)

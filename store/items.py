@@ -60,6 +60,13 @@ _KNOWN = (
     "SELECT item_id, pos, status FROM items WHERE item_id IN "
     f"(SELECT {rowsource.columns(1)} FROM json_each(?))"
 )
+# Small batches (live sync, one message sent) use plain statements instead: the batch
+# statement's fixed cost under memory security (about 0.6 ms for the items insert, measured)
+# is what about ten plain inserts cost.
+SMALL_BATCH = 8
+_INSERT_ONE = f"INSERT INTO items({_INSERT_COLUMNS}) VALUES ({', '.join('?' * 19)})"
+_INDEX_ONE = "INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)"
+_KNOWN_ONE = "SELECT item_id, pos, status FROM items WHERE item_id = ?"
 
 
 def row_to_item(row: tuple[Any, ...]) -> Item:
@@ -108,9 +115,14 @@ def insert_items(conn: Connection, items: Iterable[NewItem]) -> list[InsertResul
         return []
     with transaction(conn):
         known: dict[str, tuple[int, str]] = {}
-        with rowsource.rows_for([(it.item_id,) for it in batch]) as numbers:
-            for item_id, pos, status in conn.execute(_KNOWN, (numbers,)).fetchall():
-                known[str(item_id)] = (int(pos), str(status))
+        small = len(batch) <= SMALL_BATCH
+        if small:
+            found = [r for it in batch for r in conn.execute(_KNOWN_ONE, (it.item_id,))]
+        else:
+            with rowsource.rows_for([(it.item_id,) for it in batch]) as numbers:
+                found = conn.execute(_KNOWN, (numbers,)).fetchall()
+        for item_id, pos, status in found:
+            known[str(item_id)] = (int(pos), str(status))
         # Never reuse a position, even of a deleted item: read positions depend on it.
         row = conn.execute(
             "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'items'), 0), "
@@ -145,8 +157,10 @@ def insert_items(conn: Connection, items: Iterable[NewItem]) -> list[InsertResul
                 results.append(InsertResult(item.item_id, pos, "replaced"))
             else:
                 results.append(InsertResult(item.item_id, seen[0], "duplicate"))
-        for rows, sql in ((inserts, _INSERT), (fts, _INDEX)):
-            if rows:
+        for rows, sql, one in ((inserts, _INSERT, _INSERT_ONE), (fts, _INDEX, _INDEX_ONE)):
+            if rows and small:
+                conn.executemany(one, rows)
+            elif rows:
                 with rowsource.rows_for(rows) as numbers:
                     conn.execute(sql, (numbers,))
         return results

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 
 from crypto import primitives as p
-from crypto.envelope import Envelope
+from crypto.certs import Certificate
+from crypto.envelope import Envelope, Header
 from crypto.errors import CryptoError, RecipientError
 from crypto.groupkeys import KeyDelivery
 from crypto.recipients import check_label_for_room
@@ -76,28 +78,49 @@ def check_may_post(core: Core, who: Caller, room: str, label: Label, direct: boo
         raise forbidden("above_ceiling", "this label is above the room's ceiling") from None
 
 
-async def accept_envelope(core: Core, who: Caller, body: PostEnvelope) -> Posted:
-    """The whole of POST /v1/envelopes after authentication (also used by the fast path)."""
+@dataclass(frozen=True, slots=True)
+class ParsedEnvelope:
+    """A posted envelope decoded for routing; its signature is checked separately."""
+
+    wire: dict[str, Any]
+    env: Envelope
+    header: Header
+    json: str  # the envelope as stored and relayed (compact JSON)
+
+    def signature_holds(self, cert: Certificate) -> bool:
+        """Pure: may run on the signature thread (``Core.authenticate_with``)."""
+        try:
+            self.env.check_signature(cert.keys.sign_pk)
+        except CryptoError:
+            return False
+        return True
+
+
+def parse_envelope(body: PostEnvelope) -> ParsedEnvelope:
     wire = body.envelope.model_dump(exclude_none=True)
     try:
         env = Envelope.from_wire(wire)
+        h = env.header_unverified()
     except CryptoError as exc:
         raise bad_request("bad_envelope", f"not a Renkei envelope: {exc}") from None
-    try:
-        # Verify first, with the caller's key: the header is then decoded only once.
-        h = env.verify_signature(who.cert.keys.sign_pk)
-    except CryptoError:
-        try:
-            sender = env.header_unverified().sender
-        except CryptoError as exc:
-            raise bad_request("bad_envelope", f"not a Renkei envelope: {exc}") from None
-        if sender != who.device_id:
-            raise forbidden("sender_mismatch", "the envelope's sender is not this device"
-                            ) from None
-        raise bad_request("bad_signature", "the envelope signature does not verify with this "
-                          "device's certificate") from None
+    return ParsedEnvelope(wire, env, h, body.envelope.model_dump_json(exclude_none=True))
+
+
+async def accept_envelope(core: Core, who: Caller, body: PostEnvelope) -> Posted:
+    """The whole of POST /v1/envelopes after authentication (the reference path)."""
+    parsed = parse_envelope(body)
+    return await accept_parsed(core, who, parsed, parsed.signature_holds(who.cert))
+
+
+async def accept_parsed(core: Core, who: Caller, parsed: ParsedEnvelope,
+                        signature_holds: bool) -> Posted:
+    """Everything after decoding and the signature check (the fast path's shared tail)."""
+    env, h, wire = parsed.env, parsed.header, parsed.wire
     if h.sender != who.device_id:
         raise forbidden("sender_mismatch", "the envelope's sender is not this device")
+    if not signature_holds:
+        raise bad_request("bad_signature", "the envelope signature does not verify with this "
+                          "device's certificate")
     label = _label(core, h.label)
     direct = h.mode == "direct"
     recipients: str | None = None
@@ -113,7 +136,9 @@ async def accept_envelope(core: Core, who: Caller, body: PostEnvelope) -> Posted
                           "named recipients")
     await core.fresh(lambda: check_may_post(core, who, h.room, label, direct))
     dedup = "e:" + h.id_hex
-    payload = dumps({"kind": "envelope", "room": h.room, "label": h.label, "envelope": wire})
+    # Spliced, not re-serialised: the envelope's JSON comes from its validated model.
+    payload = (f'{{"kind":"envelope","room":{dumps(h.room)},"label":{dumps(h.label)},'
+               f'"envelope":{parsed.json}}}')
     row = await core.write(q.insert, "envelope", h.room, payload, now_ms(), label=h.label,
                            sender=who.device_id, recipients=recipients, dedup=dedup,
                            scopes={h.room})
