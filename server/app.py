@@ -60,15 +60,17 @@ async def _storage_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 class RenkeiApp(FastAPI):
-    """FastAPI, except that POST /v1/envelopes, nearly all of the traffic, goes straight to
-    ``server.fastpath`` (same checks and errors) instead of through the framework's stack."""
+    """FastAPI, except that POST /v1/envelopes and GET /v1/sync, nearly all of the traffic,
+    go straight to ``server.fastpath`` (same checks and errors) instead of through the
+    framework's stack."""
 
     fast_guard: Guard | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         guard = self.fast_guard
-        if guard is not None and scope["type"] == "http" and scope["method"] == "POST" and \
-                scope["path"] == fastpath.PATH:
+        if guard is not None and scope["type"] == "http" and (
+                (scope["method"] == "POST" and scope["path"] == fastpath.PATH) or
+                (scope["method"] == "GET" and scope["path"] == fastpath.SYNC_PATH)):
             await guard.fast(scope, receive, send)
             return
         await super().__call__(scope, receive, send)

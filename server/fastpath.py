@@ -9,18 +9,21 @@ both signatures on the signature thread (``server.offload``).
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
 
 from server.api.common import describe_validation
 from server.api.posts import ParsedEnvelope, accept_parsed, parse_envelope
+from server.api.sync import long_poll, parse_query
 from server.auth import request_target
 from server.core import Core
 from server.errors import ApiError, StorageError
 from sync.wire import PostEnvelope
 
 PATH = "/v1/envelopes"
+SYNC_PATH = "/v1/sync"
 
 
 async def send_json(send: Send, status: int, body: bytes) -> None:
@@ -71,6 +74,36 @@ async def post_envelope(core: Core, scope: Scope, receive: Receive, send: Send,
             raise refusal
         posted = await accept_parsed(core, who, parsed, bool(holds))
         await send_json(send, 200, posted.model_dump_json().encode())
+    except ApiError as exc:
+        await send_json(send, exc.status, json.dumps(
+            {"error": exc.code, "message": exc.message}).encode())
+    except StorageError as exc:
+        await send_json(send, 503, json.dumps(
+            {"error": "unavailable", "message": str(exc)}).encode())
+    except ConnectionResetError:
+        return
+
+
+async def get_sync(core: Core, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    """GET /v1/sync: the long-poll, answered by ``server.api.sync.long_poll`` as the route
+    does. Every live client holds one open and repeats it after each answer, so the
+    framework's per-request cost was most of what a fan-out to a big room cost."""
+    try:
+        body = await _read(receive, limit)
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        who = await core.authenticate("GET", request_target(scope), headers, body)
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"),
+                               keep_blank_values=True))
+        cursor, timeout = parse_query(query)
+
+        async def disconnected() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        text = await long_poll(core, who, cursor, timeout, disconnected)
+        if text is None:
+            return  # the client has gone: nobody to answer
+        await send_json(send, 200, text.encode("utf-8"))
     except ApiError as exc:
         await send_json(send, exc.status, json.dumps(
             {"error": exc.code, "message": exc.message}).encode())

@@ -49,9 +49,10 @@ class Guard:
         return True
 
     async def fast(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """POST /v1/envelopes, called by the app before its framework stack (see
-        ``server.fastpath``), with the same limits and last-resort handler."""
+        """POST /v1/envelopes and GET /v1/sync, called by the app before its framework
+        stack (see ``server.fastpath``), with the same limits and last-resort handler."""
         assert self.core is not None
+        handler = fastpath.post_envelope if scope["method"] == "POST" else fastpath.get_sync
         limit = self.limits.max_body
         if not await self._declared_ok(scope, send, limit):
             return
@@ -64,7 +65,7 @@ class Guard:
             await send(msg)
 
         try:
-            await fastpath.post_envelope(self.core, scope, receive, tracked, limit)
+            await handler(self.core, scope, receive, tracked, limit)
         except Exception as exc:  # the last resort: never a traceback with content
             log.error("internal error on %s: %s", scope.get("method"), type(exc).__name__)
             if not started:
