@@ -20,10 +20,12 @@ H_DEVICE = "X-Renkei-Device"
 H_TIME = "X-Renkei-Time"
 H_NONCE = "X-Renkei-Nonce"
 H_SIG = "X-Renkei-Signature"
+H_SESSION = "X-Renkei-Session"  # instead of a signature: see crypto.sessions
 
 
-def _message(device: str, method: str, path: str, body_digest: bytes, ts: int,
-             nonce: str) -> bytes:
+def request_string(device: str, method: str, path: str, body_digest: bytes, ts: int,
+                   nonce: str) -> bytes:
+    """What a request signature (or a session MAC, ``crypto.sessions``) covers."""
     return canonical({"d": device, "m": method.upper(), "p": path,
                       "b": b64e(body_digest), "t": ts, "n": nonce})
 
@@ -36,8 +38,8 @@ def sign_request_digest(keys: DeviceKeys, method: str, path: str, body_digest: b
         raise EncodingError("a body digest is 32 bytes (crypto.primitives.hash32)")
     n = nonce or b64e(p.random_bytes(16))
     dev = keys.device_id
-    sig = p.sign(keys.auth_key, p.CTX_REQUEST, _message(dev, method, path, body_digest, ts_ms,
-                                                        n))
+    sig = p.sign(keys.auth_key, p.CTX_REQUEST,
+                 request_string(dev, method, path, body_digest, ts_ms, n))
     return {H_DEVICE: dev, H_TIME: str(ts_ms), H_NONCE: n, H_SIG: b64e(sig)}
 
 
@@ -47,13 +49,15 @@ def sign_request(keys: DeviceKeys, method: str, path: str, body: bytes, ts_ms: i
 
 
 def parse_auth_headers(headers: Mapping[str, str]) -> tuple[str, int, str, bytes]:
-    """(device id, timestamp ms, nonce, signature), or :class:`EncodingError`."""
+    """(device id, timestamp ms, nonce, signature), or :class:`EncodingError`. The
+    signature is empty for a request made in a session (``crypto.sessions``)."""
     lower = {k.lower(): v for k, v in headers.items()}
     try:
         dev = lower[H_DEVICE.lower()]
         ts = int(lower[H_TIME.lower()])
         nonce = lower[H_NONCE.lower()]
-        sig = b64d(lower[H_SIG.lower()], size=p.SIG_BYTES)
+        signed = H_SESSION.lower() not in lower
+        sig = b64d(lower[H_SIG.lower()], size=p.SIG_BYTES) if signed else b""
     except (KeyError, ValueError) as exc:
         raise EncodingError("missing or malformed authentication headers") from exc
     if not 8 <= len(nonce) <= 64 or len(dev) > 64:
@@ -67,8 +71,8 @@ def verify_request_digest(auth_pk: bytes, device: str, method: str, path: str,
     it was spooled); :class:`AuthenticationFailed` unless it verifies."""
     if len(body_digest) != 32:
         raise AuthenticationFailed()
-    p.verify(auth_pk, p.CTX_REQUEST, _message(device, method, path, body_digest, ts_ms, nonce),
-             signature)
+    p.verify(auth_pk, p.CTX_REQUEST,
+             request_string(device, method, path, body_digest, ts_ms, nonce), signature)
 
 
 def verify_request(auth_pk: bytes, device: str, method: str, path: str, body: bytes, ts_ms: int,

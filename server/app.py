@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from server import fastpath
-from server.api import attachments, devices, posts, rooms, sync
+from server.api import attachments, devices, posts, rooms, sessions, sync
 from server.api.common import describe_validation
 from server.config import ServerConfig
 from server.core import Core
@@ -107,7 +107,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         # Useful only with a fingerprint obtained out of band: clients compare before trust.
         return Response(content=config.authority.to_bytes(), media_type="application/json")
 
-    for module in (devices, rooms, posts, sync, attachments):
+    for module in (devices, sessions, rooms, posts, sync, attachments):
         app.include_router(module.router)
     app.add_middleware(Guard, limits=config.limits)
     app.fast_guard = Guard(app, config.limits, core)

@@ -14,8 +14,10 @@ import time
 from collections import deque
 from collections.abc import Mapping
 
-from crypto.errors import CryptoError
+from crypto import primitives as p
+from crypto.errors import CryptoError, EncodingError
 from crypto.requests import parse_auth_headers, verify_request, verify_request_digest
+from crypto.sessions import check_request_mac, session_headers, session_key, token_expiry
 from server.errors import ApiError, unauthorized
 from server.storage import feed as q
 from server.storage.db import Database
@@ -82,6 +84,32 @@ class RateLimiter:
         self._buckets[key] = (tokens - 1.0, now)
         if len(self._buckets) > 100_000:
             self._buckets.clear()
+
+
+def parse_session(headers: Mapping[str, str]) -> tuple[str, bytes] | None:
+    """(token, MAC) of a request made in a session, or None for a signed request."""
+    try:
+        return session_headers(headers)
+    except EncodingError:
+        raise unauthorized("unauthenticated", "a session request needs a well-formed "
+                           "X-Renkei-Session and X-Renkei-Mac") from None
+
+
+def check_session(secret: bytes, device: str, method: str, target: str, body: bytes,
+                  ts: int, nonce: str, token: str, mac: bytes, now_ms: int) -> None:
+    try:
+        expires = token_expiry(token)
+    except EncodingError:
+        raise unauthorized("bad_session", "this session token is malformed; start a new "
+                           "session") from None
+    if now_ms >= expires:
+        raise unauthorized("session_expired", "this session has expired; start a new one")
+    try:
+        check_request_mac(session_key(secret, device, token), device, method, target,
+                          p.hash32(body), ts, nonce, mac)
+    except CryptoError:
+        raise unauthorized("bad_session", "the request MAC does not verify in this session "
+                           "(or the session belongs to another server)") from None
 
 
 def parse_headers(headers: Mapping[str, str], skew_ms: int,

@@ -27,6 +27,7 @@ class Limits:
     anon_rate_burst: int = 60
     clock_skew_s: int = 300
     max_waiters_per_device: int = 16
+    session_s: int = 900  # lifetime of a request session (crypto.sessions)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from crypto.certs import Certificate
-from server.auth import NonceCache, RateLimiter, check_signature, parse_headers
+from server.auth import (
+    NonceCache,
+    RateLimiter,
+    check_session,
+    check_signature,
+    parse_headers,
+    parse_session,
+)
 from server.blobs import BlobStore
 from server.config import ServerConfig
 from server.errors import ApiError, StorageError, unauthorized
@@ -76,6 +83,8 @@ class Core:
                 self.state.apply(r)
             self.state.applied_pos = max(self.state.applied_pos, top)
             self.blobs = BlobStore(self.db, config.data_dir)
+            self.session_secret = self.db.run_sync(
+                q.session_secret, secrets.token_bytes(32))
         except BaseException:
             self.db.close()
             raise
@@ -128,17 +137,32 @@ class Core:
                                                now_ms())
         info = await self.fresh(lambda: self.state.device(device, int(time.time())))
         cert = info.cert
-
-        def check() -> T | None:
-            check_signature(cert.keys.auth_pk, device, method, target, body, ts, nonce, sig)
-            return also(cert) if also is not None else None
-
         # The hand-over to the signature thread costs ~0.2 ms of wake-ups: worth it only
         # while requests keep coming (the loop has other work meanwhile), not for a lone one.
         now = time.monotonic()
         busy = now - self._last_auth < BUSY_GAP_S
         self._last_auth = now
+        session = parse_session(headers)
+        if session is not None:
+            # A MAC under a session key: microseconds, checked here; only ``also`` (an
+            # envelope signature) may be worth the thread.
+            check_session(self.session_secret, device, method, target, body, ts, nonce,
+                          *session, now_ms())
+
+        def check() -> T | None:
+            if session is None:
+                check_signature(cert.keys.auth_pk, device, method, target, body, ts, nonce,
+                                sig)
+            return also(cert) if also is not None else None
+
+        if session is not None and also is None:
+            return await self._admit(device, nonce, ts, cert, None)
+
         extra = await self.offload.run(check) if busy else check()
+        return await self._admit(device, nonce, ts, cert, extra)
+
+    async def _admit(self, device: str, nonce: str, ts: int, cert: Certificate,
+                     extra: T | None) -> tuple[Caller, T | None]:
         if not await self.nonces.claim(device, nonce, ts):
             raise unauthorized("replayed", "this request was already received (nonce reused)")
         self.rate.check(device)

@@ -130,24 +130,52 @@ def checkpoint(conn: Connection, mode: str = "TRUNCATE") -> tuple[int, int, int]
 
 
 @contextlib.contextmanager
-def transaction(conn: Connection) -> Iterator[Connection]:
+def transaction(conn: Connection, *, refetchable: bool = False) -> Iterator[Connection]:
     """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any exception.
 
     Nested use becomes a savepoint, so store functions that need atomicity can use it and
     callers can still wrap several of them (items + sync cursor) in one outer transaction.
+
+    ``refetchable``: everything written can be fetched again (a sync batch together with its
+    cursor), so the commit does not wait for the disk (``synchronous = NORMAL`` for this
+    commit; WAL mode). A crash of the program loses nothing; a power cut may undo the last
+    such commits, data and cursor together, and they are simply fetched again. What the
+    user creates (outbox, keys, rooms) keeps ``FULL``, whose sync also covers these.
     """
     if conn.in_transaction:
-        conn.execute(f"SAVEPOINT {_SAVEPOINT}")
-        try:
+        with _savepoint(conn):
             yield conn
-        except BaseException:
-            with contextlib.suppress(sqlcipher.Error):
-                conn.execute(f"ROLLBACK TO {_SAVEPOINT}")
-                conn.execute(f"RELEASE {_SAVEPOINT}")
-            raise
-        else:
-            conn.execute(f"RELEASE {_SAVEPOINT}")
         return
+    if not refetchable:
+        with _outermost(conn):
+            yield conn
+        return
+    # The safety level can only change outside a transaction; it is back to FULL after.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        with _outermost(conn):
+            yield conn
+    finally:
+        with contextlib.suppress(sqlcipher.Error):
+            conn.execute("PRAGMA synchronous = FULL")
+
+
+@contextlib.contextmanager
+def _savepoint(conn: Connection) -> Iterator[Connection]:
+    conn.execute(f"SAVEPOINT {_SAVEPOINT}")
+    try:
+        yield conn
+    except BaseException:
+        with contextlib.suppress(sqlcipher.Error):
+            conn.execute(f"ROLLBACK TO {_SAVEPOINT}")
+            conn.execute(f"RELEASE {_SAVEPOINT}")
+        raise
+    else:
+        conn.execute(f"RELEASE {_SAVEPOINT}")
+
+
+@contextlib.contextmanager
+def _outermost(conn: Connection) -> Iterator[Connection]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlcipher.Error as exc:

@@ -93,6 +93,8 @@ class Session:
     # are recomputed only when the log, the certificates or the stored list change.
     room_cache: dict[str, tuple[tuple[int, bytes], Any]] = field(default_factory=dict)
     crl_cache: tuple[str, Any] | None = None
+    # Readers of (room, label) for sending (sync.compose), with the time span they hold for.
+    readers_cache: dict[tuple[Any, ...], tuple[Any, int, int]] = field(default_factory=dict)
 
     def add_certificate(self, cert: Certificate) -> None:
         self.certs[cert.device_id] = cert

@@ -108,9 +108,7 @@ def ensure_epoch(session: Session, state: RoomState, label: Label) -> EpochKey:
     """Make sure every current reader holds this device's key for (room, label); queue the
     deliveries needed. Returns the key to encrypt with."""
     conn, text, room = session.conn, label.canonical(), state.room_id
-    crl = current_crl(session)
-    readers = select_recipients(session.policy, state, session.certs.values(), label,
-                                session.now(), crl)
+    readers = _readers(session, state, label)
     raw = kv.get_setting(conn, _my_epoch_setting(room, text))
     current = None
     delivered: set[str] = set()
@@ -144,6 +142,26 @@ def ensure_epoch(session: Session, state: RoomState, label: Label) -> EpochKey:
         kv.set_setting(conn, _delivered_setting(room, text, current.epoch),
                        json.dumps(sorted(delivered)))
     return current
+
+
+def _readers(session: Session, state: RoomState, label: Label) -> dict[str, Certificate]:
+    """``select_recipients`` now, reused while the log, certificates and revocation list are
+    unchanged and no member's certificate starts or ends its validity: computing it costs
+    ~0.8 ms per message in a room of a hundred, on the path of every send."""
+    crl = current_crl(session)
+    now = session.now()
+    key = (state.room_id, state.head, label.canonical(), session.certs_version, crl.signature)
+    hit = session.readers_cache.get(key)
+    if hit is not None and hit[1] <= now < hit[2]:
+        readers: dict[str, Certificate] = hit[0]
+        return readers
+    readers = select_recipients(session.policy, state, session.certs.values(), label, now, crl)
+    until = min((t for c in session.certs.values() if c.user_id in state.members
+                 for t in (c.not_before, c.not_after) if t > now), default=now + 3600)
+    if len(session.readers_cache) > 256:
+        session.readers_cache.clear()
+    session.readers_cache[key] = (readers, now, until)
+    return readers
 
 
 def _queue_deliveries(session: Session, ek: EpochKey, targets: list[Certificate]) -> None:

@@ -123,6 +123,15 @@ class Registered(Strict):
     user_id: str
 
 
+class SessionGranted(Strict):
+    """POST /v1/sessions: a request session (crypto.sessions); ``key`` is sealed to the
+    device's encryption key."""
+
+    token: str = Field(max_length=64)
+    key: B64 = Field(max_length=200)
+    expires_ms: int
+
+
 class Posted(Strict):
     id: str  # envelope id (hex)
     cursor: Cursor

@@ -96,3 +96,13 @@ def insert_nonce(conn: Conn, device: str, nonce: str, expires: int) -> bool:
 
 def purge_nonces(conn: Conn, now: int) -> int:
     return conn.x("DELETE FROM nonces WHERE expires < ?", (now,))
+
+
+def session_secret(conn: Conn, fresh: bytes) -> bytes:
+    """The server's session secret; ``fresh`` becomes it if there is none yet (the first
+    instance to start on a database wins, the others read its secret)."""
+    conn.x("INSERT INTO server_secret (one, secret) VALUES (1, ?) ON CONFLICT (one) DO NOTHING",
+           (fresh,))
+    r = conn.one("SELECT secret FROM server_secret WHERE one = 1")
+    assert r is not None
+    return bytes(r[0])

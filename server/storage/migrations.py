@@ -33,6 +33,12 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
         "CREATE TABLE attachment_chunks (id TEXT NOT NULL, n INTEGER NOT NULL, "
         "data {blob} NOT NULL, PRIMARY KEY (id, n))",
     ]),
+    (2, [
+        # The key request sessions are derived from (crypto.sessions); shared by every
+        # instance on one database, so any of them checks any session.
+        "CREATE TABLE server_secret (one INTEGER PRIMARY KEY CHECK (one = 1), "
+        "secret {blob} NOT NULL)",
+    ]),
 ]
 
 

@@ -1,0 +1,48 @@
+"""Commits of what can be fetched again skip the disk sync; everything else keeps FULL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlcipher3.dbapi2 import Connection
+
+from store.kv import get_setting, set_setting
+from store.vault import transaction
+
+FULL, NORMAL = 2, 1
+
+
+def level(conn: Connection) -> int:
+    return int(conn.execute("PRAGMA synchronous").fetchone()[0])
+
+
+def test_vault_commits_are_fully_synced_by_default(vault: Connection) -> None:
+    assert level(vault) == FULL
+    with transaction(vault):
+        assert level(vault) == FULL
+        set_setting(vault, "a", "1")
+    assert level(vault) == FULL and get_setting(vault, "a") == "1"
+
+
+def test_a_refetchable_commit_skips_the_sync_then_full_is_back(vault: Connection) -> None:
+    with transaction(vault, refetchable=True):
+        assert level(vault) == NORMAL
+        set_setting(vault, "b", "2")
+        with transaction(vault):  # nested: a savepoint inside the same commit
+            set_setting(vault, "c", "3")
+    assert level(vault) == FULL
+    assert get_setting(vault, "b") == "2" and get_setting(vault, "c") == "3"
+
+
+def test_full_is_back_after_a_refetchable_write_fails(vault: Connection) -> None:
+    with pytest.raises(KeyError), transaction(vault, refetchable=True):
+        set_setting(vault, "d", "4")
+        raise KeyError("boom")
+    assert level(vault) == FULL and get_setting(vault, "d") is None
+
+
+def test_refetchable_inside_an_open_transaction_changes_nothing(vault: Connection) -> None:
+    with transaction(vault):
+        with transaction(vault, refetchable=True):
+            assert level(vault) == FULL  # the outer commit decides, and it is FULL
+            set_setting(vault, "e", "5")
+    assert level(vault) == FULL and get_setting(vault, "e") == "5"
