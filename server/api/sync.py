@@ -21,6 +21,7 @@ from server.api.common import ERRORS, Who, core_of, json_text
 from server.core import Caller, Core
 from server.delivery import query_scopes, render, visible, wake_scopes
 from server.errors import ApiError, bad_request
+from server.hub import Waiter
 from server.storage import feed as q
 from sync.wire import MAX_SYNC_ITEMS, MAX_TIMEOUT_S, SyncResponse
 
@@ -90,6 +91,7 @@ async def long_poll(core: Core, who: Caller, cursor: int, timeout: int,
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     gone: asyncio.Task[None] | None = None
+    current: list[Waiter] = []
     empty_pages = 0
     try:
         while True:
@@ -109,8 +111,15 @@ async def long_poll(core: Core, who: Caller, cursor: int, timeout: int,
                     return _answer(cursor, [], False)
                 if gone is None:
                     gone = loop.create_task(disconnected())
-                await asyncio.wait((waiter.fut, gone), timeout=remaining,
-                                   return_when=asyncio.FIRST_COMPLETED)
+                    gone.add_done_callback(lambda _t: current[0].wake())
+                # One future, woken by a publish, the timer or a disconnect: cheaper than
+                # asyncio.wait over several, which matters with hundreds woken at once.
+                current[:] = [waiter]
+                timer = loop.call_later(remaining, waiter.wake)
+                try:
+                    await waiter.fut
+                finally:
+                    timer.cancel()
                 if gone.done():
                     return None
                 if core.closing.is_set():
