@@ -11,7 +11,7 @@ from typing import Any
 
 from store.errors import InvalidData
 from store.models import OutboxEntry
-from store.vault import Connection
+from store.vault import Connection, transaction
 
 __all__ = [
     "enqueue",
@@ -65,11 +65,14 @@ def get_entry(conn: Connection, key: str) -> OutboxEntry | None:
 
 
 def mark_sent(conn: Connection, key: str, sent_ms: int = 0) -> bool:
-    """The server acknowledged ``key``; True if it was pending."""
-    cur = conn.execute(
-        "UPDATE outbox SET sent_ms = ? WHERE key = ? AND sent_ms IS NULL", (sent_ms, key)
-    )
-    return bool(cur.rowcount)
+    """The server acknowledged ``key``; True if it was pending. Not waited onto the disk:
+    if a power cut undoes it, the request is sent again and the server, idempotent on the
+    key, keeps one copy."""
+    with transaction(conn, recoverable=True):
+        cur = conn.execute(
+            "UPDATE outbox SET sent_ms = ? WHERE key = ? AND sent_ms IS NULL", (sent_ms, key)
+        )
+        return bool(cur.rowcount)
 
 
 def mark_attempt(conn: Connection, key: str, error: str | None, at_ms: int = 0) -> int:

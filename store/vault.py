@@ -130,23 +130,25 @@ def checkpoint(conn: Connection, mode: str = "TRUNCATE") -> tuple[int, int, int]
 
 
 @contextlib.contextmanager
-def transaction(conn: Connection, *, refetchable: bool = False) -> Iterator[Connection]:
+def transaction(conn: Connection, *, recoverable: bool = False) -> Iterator[Connection]:
     """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any exception.
 
     Nested use becomes a savepoint, so store functions that need atomicity can use it and
     callers can still wrap several of them (items + sync cursor) in one outer transaction.
 
-    ``refetchable``: everything written can be fetched again (a sync batch together with its
-    cursor), so the commit does not wait for the disk (``synchronous = NORMAL`` for this
-    commit; WAL mode). A crash of the program loses nothing; a power cut may undo the last
-    such commits, data and cursor together, and they are simply fetched again. What the
-    user creates (outbox, keys, rooms) keeps ``FULL``, whose sync also covers these.
+    ``recoverable``: whatever this commit writes is recovered if a power cut undoes it:
+    fetched again (a sync batch together with its cursor) or done again harmlessly (an
+    idempotent request marked sent, which would be sent once more and deduplicated by the
+    server). The commit then does not wait for the disk (``synchronous = NORMAL`` for it;
+    WAL mode): a crash of the program still loses nothing, a power cut may undo the last
+    such commits, whole. What the user creates (outbox, keys, rooms) keeps ``FULL``, whose
+    sync also covers these.
     """
     if conn.in_transaction:
         with _savepoint(conn):
             yield conn
         return
-    if not refetchable:
+    if not recoverable:
         with _outermost(conn):
             yield conn
         return

@@ -23,8 +23,8 @@ def test_vault_commits_are_fully_synced_by_default(vault: Connection) -> None:
     assert level(vault) == FULL and get_setting(vault, "a") == "1"
 
 
-def test_a_refetchable_commit_skips_the_sync_then_full_is_back(vault: Connection) -> None:
-    with transaction(vault, refetchable=True):
+def test_a_recoverable_commit_skips_the_sync_then_full_is_back(vault: Connection) -> None:
+    with transaction(vault, recoverable=True):
         assert level(vault) == NORMAL
         set_setting(vault, "b", "2")
         with transaction(vault):  # nested: a savepoint inside the same commit
@@ -33,16 +33,16 @@ def test_a_refetchable_commit_skips_the_sync_then_full_is_back(vault: Connection
     assert get_setting(vault, "b") == "2" and get_setting(vault, "c") == "3"
 
 
-def test_full_is_back_after_a_refetchable_write_fails(vault: Connection) -> None:
-    with pytest.raises(KeyError), transaction(vault, refetchable=True):
+def test_full_is_back_after_a_recoverable_write_fails(vault: Connection) -> None:
+    with pytest.raises(KeyError), transaction(vault, recoverable=True):
         set_setting(vault, "d", "4")
         raise KeyError("boom")
     assert level(vault) == FULL and get_setting(vault, "d") is None
 
 
-def test_refetchable_inside_an_open_transaction_changes_nothing(vault: Connection) -> None:
+def test_recoverable_inside_an_open_transaction_changes_nothing(vault: Connection) -> None:
     with transaction(vault):
-        with transaction(vault, refetchable=True):
+        with transaction(vault, recoverable=True):
             assert level(vault) == FULL  # the outer commit decides, and it is FULL
             set_setting(vault, "e", "5")
     assert level(vault) == FULL and get_setting(vault, "e") == "5"
