@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -77,7 +77,7 @@ def parse_query(query: Mapping[str, str]) -> tuple[int, int]:
 
 
 async def long_poll(core: Core, who: Caller, cursor: int, timeout: int,
-                    disconnected: Callable[[], Awaitable[None]]) -> str | None:
+                    disconnected: Callable[[], Coroutine[Any, Any, None]]) -> str | None:
     """The answer (JSON text) for this device after ``cursor``, waiting up to ``timeout``
     seconds for something to arrive; None when the client went away meanwhile."""
     if cursor > core.state.applied_pos:
