@@ -70,14 +70,17 @@ class Header:
             mode = d["mode"]
             if mode not in ("group", "direct"):
                 raise EncodingError("bad mode")
-            ints = [d["seq"], d["epoch"], d["created"]]
-            if any(isinstance(i, bool) or not isinstance(i, int) or i < 0 for i in ints):
+            seq, epoch, created = d["seq"], d["epoch"], d["created"]
+            # type() is int: JSON gives no int subclass but bool, which is refused here.
+            if type(seq) is not int or type(epoch) is not int or type(created) is not int or \
+                    seq < 0 or epoch < 0 or created < 0:
                 raise EncodingError("bad integer field")
-            if d["seq"] < 1:
+            if seq < 1:
                 raise EncodingError("sequence numbers start at 1")
-            strs = [d["room"], d["sender"], d["label"], d["ctype"]]
-            if any(not isinstance(s, str) or len(s) > 512 for s in strs):
-                raise EncodingError("bad text field")
+            room, sender, label, ctype = d["room"], d["sender"], d["label"], d["ctype"]
+            for s in (room, sender, label, ctype):
+                if not isinstance(s, str) or len(s) > 512:
+                    raise EncodingError("bad text field")
             to: tuple[str, ...] = ()
             eph = kc = b""
             if mode == "direct":
@@ -87,17 +90,20 @@ class Header:
                 to = tuple(raw_to)
                 eph = b64d(d["eph"], size=32)
                 kc = b64d(d["kc"], size=32)
-                expected = {"v", "id", "room", "sender", "seq", "label", "epoch", "created",
-                            "ctype", "mode", "to", "eph", "kc"}
+                expected = _DIRECT_FIELDS
             else:
-                expected = {"v", "id", "room", "sender", "seq", "label", "epoch", "created",
-                            "ctype", "mode"}
-            if set(d) != expected:
+                expected = _GROUP_FIELDS
+            if d.keys() != expected:
                 raise EncodingError("unexpected header fields")
-            return cls(b64d(d["id"], size=ID_BYTES), d["room"], d["sender"], d["seq"],
-                       d["label"], d["epoch"], d["created"], d["ctype"], mode, to, eph, kc)
+            return cls(b64d(d["id"], size=ID_BYTES), room, sender, seq, label, epoch, created,
+                       ctype, mode, to, eph, kc)
         except (KeyError, TypeError) as exc:
             raise EncodingError("incomplete envelope header") from exc
+
+
+_GROUP_FIELDS = frozenset(("v", "id", "room", "sender", "seq", "label", "epoch", "created",
+                           "ctype", "mode"))
+_DIRECT_FIELDS = _GROUP_FIELDS | {"to", "eph", "kc"}
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,8 @@ class Envelope:
             raise EncodingError("not an envelope")
         try:
             wraps = tuple(Wrap(str(w["d"]), b64d(w["n"], size=p.NONCE_BYTES),
-                               b64d(w["k"], size=p.KEY_BYTES + 16)) for w in d.get("w", []))
+                               b64d(w["k"], size=p.KEY_BYTES + 16))
+                          for w in d["w"]) if "w" in d else ()
             return cls(b64d(d["h"]), b64d(d["n"], size=p.NONCE_BYTES), b64d(d["c"]),
                        b64d(d["s"], size=p.SIG_BYTES), wraps)
         except (KeyError, TypeError) as exc:
@@ -203,6 +210,16 @@ def open_group(env: Envelope, epoch_key: bytes, sender_sign_pk: bytes, *, room: 
     return h, open_verified_group(env, h, epoch_key, room=room, label=label)
 
 
+def check_group_header(header: Header, *, room: str, label: str | None = None) -> None:
+    """The checks :func:`open_verified_group` makes before decrypting: a group header for
+    ``room`` (and ``label`` as routed). For a caller that opened the envelope with
+    ``room=header.room, label=header.label`` beforehand (on another thread) and now learns
+    where it was routed. Any failure is :class:`AuthenticationFailed`."""
+    _check_expected(header, room, label)
+    if header.mode != "group":
+        raise AuthenticationFailed()
+
+
 def open_verified_group(env: Envelope, header: Header, epoch_key: bytes, *, room: str,
                         label: str | None = None) -> bytes:
     """:func:`open_group` for an envelope whose signature the caller has already checked
@@ -210,9 +227,7 @@ def open_verified_group(env: Envelope, header: Header, epoch_key: bytes, *, room
     check_signature`). ``header`` must be ``env.header_unverified()`` of this very envelope:
     the same checks as :func:`open_group` follow, then the decryption, whose associated data
     is the envelope's header bytes. Any failure is :class:`AuthenticationFailed`."""
-    _check_expected(header, room, label)
-    if header.mode != "group":
-        raise AuthenticationFailed()
+    check_group_header(header, room=room, label=label)
     return p.aead_decrypt(message_key(epoch_key, header.id), env.nonce, env.ciphertext,
                           env.header_bytes)
 

@@ -6,6 +6,7 @@ lazily loading view never sees rows shift under it, and the sync engine's order 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -44,21 +45,18 @@ _INSERT_COLUMNS = (
     "content_type, title, body, payload, created_ms, received_ms, thread_id, reply_to, status, "
     "reject_reason"
 )
-# One statement per batch, rows fed by store.rowsource (not executemany: see there).
-_INSERT = (
-    f"INSERT INTO items({_INSERT_COLUMNS}) SELECT {rowsource.columns(19)} FROM json_each(?)"
-)
+# One statement per batch, rows fed by store.rowsource (not executemany: see there); the
+# SELECT list is made per batch (_batch_statement).
+_INSERT_TARGET = f"items({_INSERT_COLUMNS})"
+_INDEX_TARGET = "items_fts(rowid, title, body)"
 _REPLACE = (
     "UPDATE items SET room_id=?, kind=?, sender_device=?, sender_user=?, sender_name=?, seq=?, "
     "label=?, content_type=?, title=?, body=?, payload=?, created_ms=?, received_ms=?, "
     "thread_id=?, reply_to=?, status=?, reject_reason=? WHERE pos=?"
 )
-_INDEX = (
-    f"INSERT INTO items_fts(rowid, title, body) SELECT {rowsource.columns(3)} FROM json_each(?)"
-)
+# The ids as a JSON array, not through renkei_row (see _batch_statement).
 _KNOWN = (
-    "SELECT item_id, pos, status FROM items WHERE item_id IN "
-    f"(SELECT {rowsource.columns(1)} FROM json_each(?))"
+    "SELECT item_id, pos, status FROM items WHERE item_id IN (SELECT value FROM json_each(?))"
 )
 # Small batches (live sync, one message sent) use plain statements instead: the batch
 # statement's fixed cost under memory security (about 0.6 ms for the items insert, measured)
@@ -100,27 +98,33 @@ def insert_item(conn: Connection, item: NewItem) -> InsertResult:
     return insert_items(conn, [item])[0]
 
 
-def insert_items(conn: Connection, items: Iterable[NewItem]) -> list[InsertResult]:
+def insert_items(conn: Connection, items: Iterable[NewItem], *,
+                 savepoint: bool = True) -> list[InsertResult]:
     """Store a batch in one transaction (or inside the caller's, e.g. with the sync cursor).
 
     One result per item, in order. A batch is a handful of statements whatever its size, and
     positions are assigned here: with ``cipher_memory_security`` every SQLite allocation is
     locked and wiped, which makes per-row statement overhead the dominant cost (see
     :mod:`store.rowsource`).
+
+    Inside the caller's transaction the batch is a savepoint, undone alone on error; with
+    ``savepoint=False`` it is not, for a caller that rolls its whole transaction back on any
+    error: a savepoint makes the full-text index write out what it holds in memory, a cost
+    per batch that a caller storing many batches in one transaction need not pay.
     """
     batch = list(items)
     for item in batch:
         _check_payload(item)
     if not batch:
         return []
-    with transaction(conn):
+    with _atomic(conn, savepoint):
         known: dict[str, tuple[int, str]] = {}
         small = len(batch) <= SMALL_BATCH
         if small:
             found = [r for it in batch for r in conn.execute(_KNOWN_ONE, (it.item_id,))]
         else:
-            with rowsource.rows_for([(it.item_id,) for it in batch]) as numbers:
-                found = conn.execute(_KNOWN, (numbers,)).fetchall()
+            ids = json.dumps([it.item_id for it in batch], ensure_ascii=False)
+            found = conn.execute(_KNOWN, (ids,)).fetchall()
         for item_id, pos, status in found:
             known[str(item_id)] = (int(pos), str(status))
         # Never reuse a position, even of a deleted item: read positions depend on it.
@@ -157,13 +161,68 @@ def insert_items(conn: Connection, items: Iterable[NewItem]) -> list[InsertResul
                 results.append(InsertResult(item.item_id, pos, "replaced"))
             else:
                 results.append(InsertResult(item.item_id, seen[0], "duplicate"))
-        for rows, sql, one in ((inserts, _INSERT, _INSERT_ONE), (fts, _INDEX, _INDEX_ONE)):
+        for rows, target, one in ((inserts, _INSERT_TARGET, _INSERT_ONE),
+                                  (fts, _INDEX_TARGET, _INDEX_ONE)):
             if rows and small:
                 conn.executemany(one, rows)
             elif rows:
+                sql, params = _batch_statement(target, rows)
                 with rowsource.rows_for(rows) as numbers:
-                    conn.execute(sql, (numbers,))
+                    conn.execute(sql, [numbers if p is _ROW_NUMBERS else p for p in params])
         return results
+
+
+_ROW_NUMBERS = object()  # stands for rowsource's json_each argument in a parameter list
+
+
+def _batch_statement(target: str, rows: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+    """``INSERT INTO target SELECT ... FROM json_each(?)`` for ``rows``, and its parameters.
+
+    Reading a value through ``renkei_row`` is a call into Python, per row and column, each
+    needing the GIL: during a catch-up another thread runs Python, and every such call may
+    wait for it (measured: the statements took twice as long). So only what must goes that
+    way: a column with one value in every row (in a page: room, sender, label, type...) is
+    bound once; consecutive numbers (positions; sequence numbers of one sender) are computed
+    from json_each's row number; and one column of text is the JSON array json_each walks
+    (its values are copied as the function's would be). The rest is read through
+    ``renkei_row`` (reading integers from JSON arrays too was measured slower: each lookup
+    walks the array).
+
+    ``_ROW_NUMBERS`` in the parameters stands for ``rowsource.rows_for``'s argument."""
+    first = rows[0]
+    exprs: list[str | None] = []
+    params: list[Any] = []
+    varying: list[int] = []
+    for k, v in enumerate(first):
+        t = type(v)
+        if all(type(r[k]) is t and r[k] == v for r in rows):
+            params.append(v)
+            exprs.append(f"?{len(params)}")
+        elif t is int and all(type(r[k]) is int and r[k] == v + i for i, r in enumerate(rows)):
+            params.append(v)
+            exprs.append(f"?{len(params)} + key")
+        else:
+            varying.append(k)
+            exprs.append(None)
+    texts = [k for k in varying if all(type(r[k]) is str for r in rows)]
+    if texts:  # the last column of text only (the body, in items) drives json_each
+        params.append(json.dumps([r[texts[-1]] for r in rows], ensure_ascii=False))
+        exprs[texts[-1]] = "value"
+        varying.remove(texts[-1])
+    else:
+        params.append(_ROW_NUMBERS)
+    for k in varying:
+        exprs[k] = f"{rowsource.FUNCTION}(key, {k})"
+    return (f"INSERT INTO {target} SELECT {', '.join(str(e) for e in exprs)} "
+            f"FROM json_each(?{len(params)})"), params
+
+
+def _atomic(conn: Connection, savepoint: bool) -> contextlib.AbstractContextManager[Any]:
+    """``transaction(conn)``, except within the caller's transaction if ``savepoint`` is
+    False (see :func:`insert_items`)."""
+    if savepoint or not conn.in_transaction:
+        return transaction(conn)
+    return contextlib.nullcontext(conn)
 
 
 def get_item(conn: Connection, item_id: str) -> Item | None:

@@ -8,6 +8,7 @@ transport and the clock are injected (``httpx.MockTransport`` in tests).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import random
 import threading
@@ -29,12 +30,12 @@ from crypto.stream import HEADER_BYTES as STREAM_HEADER
 from store import audit as store_audit
 from store import kv, outbox
 from store import rooms as store_rooms
-from sync import attachments, compose, history, ingest
+from sync import attachments, compose, history, ingest, sessions
 from sync.account import Session
 from sync.content import Attachment, Content
 from sync.errors import SyncError
-from sync.verify import Verifier
-from sync.wire import API_PREFIX, AttachmentStored, EventList, SyncResponse
+from sync.verify import Prefetch, PreparedPage
+from sync.wire import API_PREFIX, AttachmentStored, EventList, SessionGranted, SyncResponse
 
 Progress = Callable[[int, int], None]
 REGISTERED_SETTING = "registered-certificate"
@@ -68,16 +69,15 @@ class Engine:
     def __init__(self, session: Session, *, transport: httpx.BaseTransport | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  rng: Callable[[], float] = random.random,
-                 backoff: Backoff = Backoff(), verify_workers: int | None = None) -> None:
+                 backoff: Backoff = Backoff()) -> None:
         self.session = session
         self.client = httpx.Client(base_url=session.config.server_url, transport=transport,
                                    timeout=httpx.Timeout(15.0, read=90.0))
         self._sleep, self._rng, self._backoff = sleep, rng, backoff
-        self._verifier = Verifier(verify_workers)
+        self._auth = sessions.RequestAuth(session, self._start_session)
         self._history = history.HistoryFetcher(session, self._history_page)
 
     def close(self) -> None:
-        self._verifier.close()
         self.client.close()
 
     # -- transport ------------------------------------------------------------------------
@@ -87,20 +87,37 @@ class Engine:
         raw = content if content is not None else (
             json.dumps(body, separators=(",", ":")).encode() if body is not None else b"")
         target = path + ("?" + urlencode(params) if params else "")
-        for attempt in (0, 1):
-            headers = sign_request(self.session.keys, method, target, raw,
-                                   self.session.now_ms())
-            if body is not None:
-                headers["Content-Type"] = "application/json"
+        for attempt in (0, 1, 2):
             try:
+                headers = self._auth.headers(method, path, target, raw)
+                if body is not None:
+                    headers["Content-Type"] = "application/json"
                 return self._send(method, target, headers, raw, timeout)
             except ServerRefused as exc:
+                if attempt == 2:
+                    raise
+                if exc.code in sessions.SESSION_ERRORS:
+                    self._auth.drop()  # expired, or the server's secret changed: renew
+                    continue
                 # The server forgot this device (e.g. restored from an old backup): present
                 # the certificate again, once, and repeat the request.
                 if exc.code != "unknown_device" or path == "/v1/devices" or attempt:
                     raise
                 self._present_certificate()
         raise AssertionError("unreachable")
+
+    def _start_session(self) -> SessionGranted:
+        try:
+            r = self.request("POST", "/v1/sessions", body={})
+        except ServerRefused as exc:
+            if exc.status in (404, 405):
+                raise sessions.Unsupported(str(exc)) from None
+            raise
+        try:
+            return SessionGranted.model_validate_json(r.content)
+        except ValueError:
+            # Not a session (an older or odd server): requests are signed instead.
+            raise sessions.Unsupported("malformed session answer") from None
 
     def _send(self, method: str, target: str, headers: dict[str, str],
               content: bytes | Iterator[bytes], timeout: float | None = None) -> httpx.Response:
@@ -149,8 +166,7 @@ class Engine:
     def sync_once(self, timeout: float = 0) -> ingest.IngestResult:
         """One sync request (long-polling up to ``timeout`` seconds) applied to the vault."""
         resp = self._fetch_from_vault_cursor(timeout)
-        pending = self._verifier.submit(self.session, resp)
-        result = self._apply(resp, pending.result() if pending is not None else frozenset())
+        result = self._apply(resp)
         if not self._more:
             for extra in self._fetch_history():
                 history.merge(result, extra)
@@ -176,8 +192,10 @@ class Engine:
         except ValueError as exc:
             raise Offline(f"malformed sync answer (retrying): {exc}") from None
 
-    def _apply(self, resp: SyncResponse, preverified: frozenset[str]) -> ingest.IngestResult:
-        result = ingest.apply_sync(self.session, resp, self._refetched, preverified)
+    def _apply(self, resp: SyncResponse, prepared: PreparedPage | None = None,
+               key_cache: dict[tuple[str, str, int], bytes] | None = None
+               ) -> ingest.IngestResult:
+        result = ingest.apply_sync(self.session, resp, self._refetched, prepared, key_cache)
         self._refetched = frozenset()
         self._history.note(result.rooms_changed)
         for room in sorted(result.rooms_to_refetch):
@@ -196,37 +214,46 @@ class Engine:
                  on_result: Callable[[ingest.IngestResult], None] | None = None) -> int:
         """Fetch until the server has nothing more; returns the number of items stored.
 
-        A pipeline for long catch-ups: while one page is being stored, the next is already
-        being fetched (a thread: the vault stays on this one) and its signatures checked
-        (``sync.verify``, a process pool, for big pages)."""
+        A pipeline for long catch-ups: while one page is being stored, a thread fetches the
+        next and prepares its envelopes (``sync.verify``: decoded, signatures checked,
+        opened where the key is known), never touching the vault, which stays on this one;
+        this thread helps with the preparing once its page is stored."""
         total = 0
+        # Epoch keys the batches found, for opening the next pages ahead, only for the
+        # duration of this catch-up. The prefetch thread reads it as it grows (only added
+        # to, read with get: atomic operations); what it opens with a key is used only if
+        # the vault holds that very key.
+        keys: dict[tuple[str, str, int], bytes] = {}
         with ThreadPoolExecutor(1, thread_name_prefix="renkei-prefetch") as prefetch:
-            resp = self._fetch_from_vault_cursor(0)
-            while True:
-                pending = self._verifier.submit(self.session, resp)
-                ahead = prefetch.submit(self._fetch, resp.cursor, 0) if resp.more else None
-                res = self._apply(resp, pending.result() if pending is not None else
-                                  frozenset())
-                total += len(res.stored)
-                if on_result is not None:
-                    on_result(res)
-                if progress is not None:
-                    progress(total)
-                if ahead is not None and not res.stopped:
-                    resp = ahead.result()  # Offline propagates; the cursor is committed
-                    continue
-                if ahead is not None:  # the batch stopped at a log gap: that page is stale
-                    with contextlib.suppress(SyncError):
-                        ahead.result()
-                if not self._more:
-                    for extra in self._fetch_history():
-                        total += len(extra.stored)
-                        if on_result is not None:
-                            on_result(extra)
-                        if progress is not None:
-                            progress(total)
-                    return total
-                resp = self._fetch_from_vault_cursor(0)
+            resp, prepared = self._fetch_from_vault_cursor(0), None
+            try:
+                while True:
+                    ahead = Prefetch(prefetch, functools.partial(self._fetch, resp.cursor, 0),
+                                     dict(self.session.certs), keys, self.session.now_ms
+                                     ) if resp.more else None
+                    res = self._apply(resp, prepared, keys)
+                    total += len(res.stored)
+                    if on_result is not None:
+                        on_result(res)
+                    if progress is not None:
+                        progress(total)
+                    if ahead is not None and not res.stopped:
+                        resp, prepared = ahead.result()  # Offline propagates; cursor committed
+                        continue
+                    if ahead is not None:  # the batch stopped at a log gap: that page is stale
+                        with contextlib.suppress(SyncError):
+                            ahead.result(help=False)
+                    if not self._more:
+                        for extra in self._fetch_history():
+                            total += len(extra.stored)
+                            if on_result is not None:
+                                on_result(extra)
+                            if progress is not None:
+                                progress(total)
+                        return total
+                    resp, prepared = self._fetch_from_vault_cursor(0), None
+            finally:
+                keys.clear()
 
     def _fetch_history(self) -> list[ingest.IngestResult]:
         """Shared history of rooms this user newly became a member of (``sync.history``).

@@ -10,6 +10,9 @@ and the new cursor commit in one transaction, so the cursor is never ahead of th
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING
+
 from crypto.certs import RevocationList, SignedCertificate
 from crypto.errors import AuthenticationFailed, CryptoError, EncodingError, MembershipError
 from crypto.groupkeys import KeyDelivery, open_key_delivery
@@ -25,6 +28,9 @@ from sync.ingest_envelopes import ack, envelope, retry_pending, wire_dict
 from sync.rooms import CRL_SETTING, is_channel, may_post
 from sync.wire import SyncItem, SyncResponse
 
+if TYPE_CHECKING:
+    from sync.verify import PreparedPage
+
 __all__ = ["CURSOR", "IngestResult", "apply_sync", "cursor", "ingest_events", "restart"]
 
 CURSOR = "sync"
@@ -33,7 +39,9 @@ RESYNC_SETTING = "resyncing"
 
 def apply_sync(session: Session, resp: SyncResponse,
                refetched: frozenset[str] = frozenset(),
-               preverified: frozenset[str] = frozenset()) -> IngestResult:
+               prepared: PreparedPage | None = None,
+               key_cache: MutableMapping[tuple[str, str, int], bytes] | None = None
+               ) -> IngestResult:
     """Apply one response and advance the cursor, atomically.
 
     A membership event that lies beyond the log we hold (we were just invited: the server
@@ -42,12 +50,13 @@ def apply_sync(session: Session, resp: SyncResponse,
     and syncs again, and the keys and envelopes after the invitation find the room known.
     Rooms in ``refetched`` (fetched just now) are not stopped at again.
 
-    ``preverified`` holds the positions of group envelopes whose signature the caller has
-    already checked against the sender's certificate (``sync.verify``, in parallel).
+    ``prepared`` holds what the caller already did for some group envelopes of this very
+    response (``sync.verify``, on another thread): used only where it provably applies, every
+    other check is made here. ``key_cache`` collects the epoch keys the batch looked up.
     """
     result = IngestResult()
-    with transaction(session.conn):
-        batch = Batch(session, result, preverified)
+    with transaction(session.conn, recoverable=True):
+        batch = Batch(session, result, prepared, key_cache)
         new_cursor = resp.cursor
         # Positions are the server's commit order; restore it if the transport shuffled.
         items = sorted(resp.items, key=lambda it: int(it.pos))
@@ -100,7 +109,9 @@ def _apply_item(b: Batch, item: SyncItem) -> None:
     elif item.kind == "key" and item.key is not None:
         _key(b, KeyDelivery.from_wire(item.key.model_dump()))
     elif item.kind == "envelope" and item.envelope is not None and item.room is not None:
-        envelope(b, item.room, item.label or "", wire_dict(item.envelope), item.pos)
+        ahead = b.prepared.get(id(item.envelope))
+        envelope(b, item.room, item.label or "", wire_dict(item.envelope), item.pos,
+                 ahead=ahead if ahead is not None and ahead.source is item.envelope else None)
     elif item.kind == "ack" and item.ack is not None:
         ack(b, item.ack.room, item.ack.envelope_id, item.ack_from or "")
     elif item.kind == "revoked":

@@ -8,7 +8,9 @@ labels, write and read rights and epoch keys are looked up once per batch.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 from crypto.certs import Certificate, RevocationList
 from crypto.membership import RoomState
@@ -22,6 +24,9 @@ from store import kv, seqs
 from store.models import NewItem
 from sync.account import Session
 from sync.rooms import current_crl, room_state
+
+if TYPE_CHECKING:
+    from sync.verify import PreparedPage
 
 
 @dataclass
@@ -42,9 +47,8 @@ class IngestResult:
 SeqKey = tuple[str, str, int]  # (scope, sender device, sequence number)
 
 
-@dataclass(frozen=True)
-class _Pending:
-    """What to do with an item's insert result."""
+class _Pending(NamedTuple):
+    """What to do with an item's insert result (a tuple: one is made per item stored)."""
 
     sender: str
     seq: SeqKey | None  # recorded with the batch (replay detection), when the item has one
@@ -53,12 +57,16 @@ class _Pending:
 
 class Batch:
     def __init__(self, session: Session, result: IngestResult,
-                 preverified: frozenset[str] = frozenset()) -> None:
+                 prepared: PreparedPage | None = None,
+                 key_cache: MutableMapping[tuple[str, str, int], bytes] | None = None) -> None:
         self.s = session
         self.r = result
         self.states: dict[str, RoomState | None] = {}
         self.crl = current_crl(session)
-        self.preverified = preverified
+        # Envelopes decoded, verified and perhaps opened ahead (``sync.verify``), and where
+        # to note the epoch keys this batch finds, so the next page can be opened ahead.
+        self.prepared: PreparedPage = {} if prepared is None else prepared
+        self._key_cache = key_cache
         self._labels: dict[str, Label | None] = {}
         self._rights: dict[tuple[str, str, str], bool] = {}
         self._readable: dict[tuple[str, bool], bool] = {}
@@ -124,10 +132,14 @@ class Batch:
         if k not in self._keys:
             row = store_keys.get_epoch_key(self.s.conn, room, label, epoch)
             self._keys[k] = None if row is None else row.key
+            if row is not None and self._key_cache is not None:
+                self._key_cache[k] = row.key
         return self._keys[k]
 
     def key_stored(self, room: str, label: str, epoch: int, key: bytes) -> None:
         self._keys[(room, label, epoch)] = key
+        if self._key_cache is not None:
+            self._key_cache[(room, label, epoch)] = key
 
     # -- effects --------------------------------------------------------------------------
     def security(self, kind: str, detail: str, room: str | None = None,
@@ -150,9 +162,12 @@ class Batch:
         self._items, self._meta = [], []
         # In queue order, so of two envelopes with one number the first is the fresh one.
         numbered = [m.seq for m in meta if m.seq is not None]
-        fresh = iter(seqs.record_seqs(self.s.conn, numbered) if numbered else [])
+        # No savepoints of their own: a batch is always flushed inside the transaction that
+        # also advances the cursor, and any error undoes that whole transaction.
+        fresh = iter(seqs.record_seqs(self.s.conn, numbered, savepoint=False)
+                     if numbered else [])
         fresh_seq = [next(fresh) if m.seq is not None else True for m in meta]
-        results = store_items.insert_items(self.s.conn, items)
+        results = store_items.insert_items(self.s.conn, items, savepoint=False)
         for item, m, res, new_seq in zip(items, meta, results, fresh_seq, strict=True):
             if item.kind == "ack":
                 continue

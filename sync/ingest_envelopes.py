@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crypto.certs import Certificate
-from crypto.envelope import Envelope, Header, open_direct, open_verified_group
+from crypto.envelope import (
+    Envelope,
+    Header,
+    check_group_header,
+    open_direct,
+    open_verified_group,
+)
 from crypto.errors import CryptoError
 from crypto.recipients import may_write
 from store import items as store_items
@@ -26,6 +32,9 @@ from sync.compose import seq_scope
 from sync.ingest_batch import Batch
 from sync.rooms import current_crl, is_channel, may_post, may_receive_channel, room_state_at
 from sync.wire import EnvelopeWire
+
+if TYPE_CHECKING:
+    from sync.verify import Prepared
 
 PENDING_PREFIX = "pending:"
 
@@ -40,26 +49,31 @@ def wire_dict(e: EnvelopeWire) -> dict[str, Any]:
 
 
 def envelope(b: Batch, room: str, routed_label: str, wire: Mapping[str, Any],
-             pos: str | None = None) -> None:
+             pos: str | None = None, *, ahead: Prepared | None = None) -> None:
+    """Check and store (or park, or reject) one envelope (``pos``: its sync position, kept
+    for callers; unused). ``ahead``, when given, was made by ``sync.verify`` from this very
+    envelope (the caller checks that by identity)."""
     now_ms = b.s.now_ms()
-    try:
-        env = Envelope.from_wire(wire)
-        h = env.header_unverified()
-    except CryptoError:
-        b.security("malformed-envelope", "an undecodable envelope was refused", room)
-        return
+    if ahead is not None:
+        env, h = ahead.env, ahead.header
+    else:
+        try:
+            env = Envelope.from_wire(wire)
+            h = env.header_unverified()
+        except CryptoError:
+            b.security("malformed-envelope", "an undecodable envelope was refused", room)
+            return
     if (h.sender == b.s.device_id or b.resyncing) and store_items.get_item(
             b.s.conn, h.id_hex) is not None:
         b.r.duplicates += 1  # our own envelope coming back, or one seen before a resync
         return
     reason = _check_routing(b, h, room, routed_label)
     if reason is None and h.mode == "group" and b.epoch_key(h.room, h.label, h.epoch) is None:
-        reason = _park(b, env, h, wire)
+        reason = _park(b, env, h, wire, _verified_with(b, h, ahead))
         if reason is None:
             return
     if reason is None:
-        reason = _open_and_store(b, env, h, room, routed_label, now_ms,
-                                 pos is not None and pos in b.preverified)
+        reason = _open_and_store(b, env, h, room, routed_label, now_ms, ahead)
     if reason is not None:
         _reject(b, h, h.id_hex, room, routed_label, reason, now_ms)
 
@@ -102,11 +116,20 @@ def _check_routing(b: Batch, h: Header, room: str, routed_label: str) -> str | N
     return None
 
 
-def _park(b: Batch, env: Envelope, h: Header, wire: Mapping[str, Any]) -> str | None:
+def _verified_with(b: Batch, h: Header, ahead: Prepared | None) -> bool:
+    """Whether ``ahead`` checked the signature with the key of the certificate this thread
+    holds for the device the header names (routing has found that certificate)."""
+    return ahead is not None and h.mode == "group" and \
+        ahead.cert.keys.sign_pk == b.s.certs[h.sender].keys.sign_pk
+
+
+def _park(b: Batch, env: Envelope, h: Header, wire: Mapping[str, Any],
+          verified: bool) -> str | None:
     """Keep an envelope whose key has not arrived yet, once its signature holds (a tampered
     one is refused now, not whenever a key turns up)."""
     try:
-        env.check_signature(b.s.certs[h.sender].keys.sign_pk)
+        if not verified:
+            env.check_signature(b.s.certs[h.sender].keys.sign_pk)
     except CryptoError:
         return "signature check failed (tampered or forged)"
     kv.set_setting(b.s.conn, pending_name(h.room, h.label, h.epoch) + h.id_hex,
@@ -120,21 +143,33 @@ def pending_name(room: str, label: str, epoch: int) -> str:
 
 
 def _open_and_store(b: Batch, env: Envelope, h: Header, room: str, routed_label: str,
-                    now_ms: int, verified: bool) -> str | None:
-    """Check the signature (unless ``verified`` by ``sync.verify`` already) and open, with
-    the header decoded before the routing checks: the very bytes that are verified."""
+                    now_ms: int, ahead: Prepared | None) -> str | None:
+    """Check the signature (unless ``ahead`` checked it with this sender's key) and open
+    (unless ``ahead`` opened it with the key the vault holds), with the header decoded
+    before the routing checks: the very bytes that are verified."""
     cert = b.s.certs[h.sender]
     try:
         if h.mode == "group":
             key = b.epoch_key(h.room, h.label, h.epoch)
             if key is None:
                 return "no key for this envelope"
-            if not verified:
+            if ahead is None or ahead.cert.keys.sign_pk != cert.keys.sign_pk:
                 env.check_signature(cert.keys.sign_pk)
-            plain = open_verified_group(env, h, key, room=room, label=routed_label or None)
+                ahead = None
+            if ahead is not None and ahead.key == key and ahead.plain is not None:
+                check_group_header(h, room=room, label=routed_label or None)
+                if ahead.content is None:
+                    return ahead.content_error or "malformed content"
+                c = ahead.content
+                if ahead.item is not None and ahead.cert is cert:
+                    b.store(ahead.item, sender=h.sender, seq=(seq_scope(h), h.sender, h.seq))
+                    return None
+            else:
+                plain = open_verified_group(env, h, key, room=room, label=routed_label or None)
+                c = content.decode(plain, h.ctype)
         else:
             h, plain = open_direct(env, b.s.keys, cert.keys.sign_pk, room=room)
-        c = content.decode(plain, h.ctype)
+            c = content.decode(plain, h.ctype)
     except CryptoError:
         return "signature or decryption check failed (tampered or forged)"
     except content.ContentError as exc:

@@ -41,8 +41,7 @@ def test_full_is_back_after_a_recoverable_write_fails(vault: Connection) -> None
 
 
 def test_recoverable_inside_an_open_transaction_changes_nothing(vault: Connection) -> None:
-    with transaction(vault):
-        with transaction(vault, recoverable=True):
-            assert level(vault) == FULL  # the outer commit decides, and it is FULL
-            set_setting(vault, "e", "5")
+    with transaction(vault), transaction(vault, recoverable=True):
+        assert level(vault) == FULL  # the outer commit decides, and it is FULL
+        set_setting(vault, "e", "5")
     assert level(vault) == FULL and get_setting(vault, "e") == "5"

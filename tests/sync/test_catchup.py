@@ -1,5 +1,6 @@
-"""Long catch-ups: pages fetched ahead while the previous one is stored, signatures of big
-pages checked in a process pool; a forged envelope in the middle is still refused."""
+"""Long catch-ups: pages fetched ahead while the previous one is stored, envelopes of big
+pages prepared (decoded, verified, opened) on the prefetch thread; a forged envelope in the
+middle is still refused."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from crypto.envelope import new_header, seal_group
 from store import audit
 from store import keys as store_keys
 from sync import verify
+from sync.wire import EnvelopeWire
 
 LABEL = "CONFIDENTIAL//TLP:AMBER"
 
@@ -41,14 +43,23 @@ def _big_room(relay_world: Any, relay: Any, n: int) -> tuple[Any, Any, str, list
     return sender, reader, room, ids
 
 
-def test_big_catch_up_is_pipelined_and_still_checks_everything(relay_world: Any,
-                                                                relay: Any) -> None:
+def test_big_catch_up_is_pipelined_and_still_checks_everything(
+        relay_world: Any, relay: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     n = 1300  # three full pages of 500
     _, reader, room, ids = _big_room(relay_world, relay, n)
-    reader.e._verifier = verify.Verifier(1)  # on any machine (auto: only with 4+ cores)
+    prepared: list[bool] = []
+    real = verify.prepare_one
+
+    def counting(*args: Any) -> Any:
+        out = real(*args)
+        prepared.append(out is not None and out.content is not None)
+        return out
+
+    monkeypatch.setattr(verify, "prepare_one", counting)
     seen: list[int] = []
     stored = reader.e.catch_up(progress=seen.append)
-    assert reader.e._verifier._pool is not None, "big pages are checked by the pool"
+    # At least the third page (the key arrives with the first, which is applied inline).
+    assert prepared.count(True) >= 250, "the pages after the first are prepared ahead"
     assert stored == n  # n - 1 genuine + "first"
     got = {i.item_id for i in reader.items(room) if i.status == "ok"}
     assert set(ids) <= got and len(got) == n
@@ -58,29 +69,32 @@ def test_big_catch_up_is_pipelined_and_still_checks_everything(relay_world: Any,
     assert seen == sorted(seen) and seen[-1] == n and len(seen) >= 3
 
 
-def test_pool_failure_falls_back_to_inline_checks(relay_world: Any, relay: Any,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_prepared_falls_back_to_inline_checks(relay_world: Any, relay: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     _, reader, room, ids = _big_room(relay_world, relay, 600)
-    reader.e._verifier = verify.Verifier(1)
-
-    def broken(*_: Any, **__: Any) -> Any:
-        raise OSError("no processes here")
-
-    monkeypatch.setattr(verify, "ProcessPoolExecutor", broken)
+    monkeypatch.setattr(verify, "prepare_one", lambda *_: None)
     assert reader.e.catch_up() == 600
-    assert reader.e._verifier._broken
     assert len([i for i in reader.items(room) if i.status == "ok"]) == 600
     assert len([i for i in reader.items(room) if i.status != "ok"]) == 1
 
 
-def test_worker_check_matches_the_crypto_verdict(relay_world: Any, relay: Any) -> None:
-    sender, _, _, _ = _big_room(relay_world, relay, 5)
-    keys = {d: c.keys.sign_pk for d, c in sender.s.certs.items()}
+def test_preparing_matches_the_crypto_verdict(relay_world: Any, relay: Any) -> None:
+    sender, _, room, _ = _big_room(relay_world, relay, 5)
+    certs = dict(sender.s.certs)
+    now = sender.s.now_ms()
+    [ek] = store_keys.list_epoch_keys(sender.s.conn, room, LABEL)
+    epoch_keys = {(room, LABEL, ek.epoch): ek.key}
     rows = [r for r in relay.rows if r.kind == "envelope"]
-    jobs = [(str(r.pos), r.item["envelope"]) for r in rows]
-    ok = verify.check_signatures(keys, jobs)
-    assert len(ok) == len(jobs) - 1  # the tampered one
-    assert verify.check_signatures({}, jobs) == []  # unknown senders are never "verified"
+    wires = [EnvelopeWire.model_validate(r.item["envelope"]) for r in rows]
+    out = [verify.prepare_one(w, certs, epoch_keys, now) for w in wires]
+    assert sum(p is not None for p in out) == len(wires) - 1  # the tampered one
+    assert all(p.source is w and p.content is not None and p.item is not None
+               and p.item.item_id == p.header.id_hex
+               for p, w in zip(out, wires, strict=True) if p)
+    # Without the key it is verified, not opened; unknown senders are never "verified".
+    assert all(p is not None and p.plain is None
+               for p in [verify.prepare_one(w, certs, {}, now) for w in wires[:2]])
+    assert [verify.prepare_one(w, {}, epoch_keys, now) for w in wires] == [None] * len(wires)
 
 
 def test_server_that_forgot_our_cursor_means_a_quiet_full_resync(relay_world: Any,
