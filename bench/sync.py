@@ -428,11 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(_catchup_child(Path(args.catchup_memsec_off))), flush=True)
         return 0
     if args.pollers:
-        # uvloop, as the server uses: these 100 stand-ins for clients on other machines
-        # share this machine's two cores with everything measured, so they should be lean.
-        import uvloop
-
-        counts = uvloop.run(_poller_main(json.loads(Path(args.pollers).read_text())))
+        counts = asyncio.run(_poller_main(json.loads(Path(args.pollers).read_text())))
         print(json.dumps(counts), flush=True)
         return 0
     messages = 25 if args.quick else 100

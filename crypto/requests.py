@@ -62,10 +62,18 @@ def sign_request(keys: DeviceKeys, method: str, path: str, body: bytes, ts_ms: i
     return sign_request_digest(keys, method, path, p.hash32(body), ts_ms, nonce)
 
 
+def lowercase(headers: Mapping[str, str]) -> Mapping[str, str]:
+    """``headers`` with lower-case names; as given when they already are (ASGI scopes and
+    Starlette's headers are), which spares a copy on every request the server takes."""
+    if "x-renkei-device" in headers:
+        return headers
+    return {k.lower(): v for k, v in headers.items()}
+
+
 def parse_auth_headers(headers: Mapping[str, str]) -> tuple[str, int, str, bytes]:
     """(device id, timestamp ms, nonce, signature), or :class:`EncodingError`. The
     signature is empty for a request made in a session (``crypto.sessions``)."""
-    lower = {k.lower(): v for k, v in headers.items()}
+    lower = lowercase(headers)
     try:
         dev = lower[H_DEVICE.lower()]
         ts = int(lower[H_TIME.lower()])

@@ -24,7 +24,7 @@ from crypto import primitives as p
 from crypto.encoding import b64d, b64e, canonical
 from crypto.errors import AuthenticationFailed, EncodingError
 from crypto.identity import DeviceKeys
-from crypto.requests import H_DEVICE, H_NONCE, H_SESSION, H_TIME, request_string
+from crypto.requests import H_DEVICE, H_NONCE, H_SESSION, H_TIME, lowercase, request_string
 
 H_MAC: Final = "X-Renkei-Mac"
 P_SESSION_KEY: Final = b"rk1-session-key"
@@ -105,7 +105,7 @@ def mac_request(device: str, token: str, key: bytes, method: str, path: str, bod
 
 def session_headers(headers: Mapping[str, str]) -> tuple[str, bytes] | None:
     """(token, MAC) when the request claims a session, else None (a signed request)."""
-    lower = {k.lower(): v for k, v in headers.items()}
+    lower = lowercase(headers)
     token = lower.get(H_SESSION.lower())
     if token is None:
         return None

@@ -95,7 +95,27 @@ def parse_session(headers: Mapping[str, str]) -> tuple[str, bytes] | None:
                            "X-Renkei-Session and X-Renkei-Mac") from None
 
 
-def check_session(secret: bytes, device: str, method: str, target: str, body: bytes,
+class SessionKeys:
+    """Session keys derived so far (a derivation per request showed in profiles): a key
+    depends only on the secret, the device and the token, so it can be kept until the
+    token expires."""
+
+    MAX = 20_000
+
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+        self._keys: dict[tuple[str, str], bytes] = {}
+
+    def key(self, device: str, token: str) -> bytes:
+        k = self._keys.get((device, token))
+        if k is None:
+            if len(self._keys) >= self.MAX:
+                self._keys.clear()  # expired and live alike: live ones come back on use
+            k = self._keys[(device, token)] = session_key(self._secret, device, token)
+        return k
+
+
+def check_session(keys: SessionKeys, device: str, method: str, target: str, body: bytes,
                   ts: int, nonce: str, token: str, mac: bytes, now_ms: int) -> None:
     try:
         expires = token_expiry(token)
@@ -105,7 +125,7 @@ def check_session(secret: bytes, device: str, method: str, target: str, body: by
     if now_ms >= expires:
         raise unauthorized("session_expired", "this session has expired; start a new one")
     try:
-        check_request_mac(session_key(secret, device, token), device, method, target,
+        check_request_mac(keys.key(device, token), device, method, target,
                           p.hash32(body), ts, nonce, mac)
     except CryptoError:
         raise unauthorized("bad_session", "the request MAC does not verify in this session "

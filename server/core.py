@@ -27,6 +27,7 @@ from crypto.certs import Certificate
 from server.auth import (
     NonceCache,
     RateLimiter,
+    SessionKeys,
     check_session,
     check_signature,
     parse_headers,
@@ -85,6 +86,7 @@ class Core:
             self.blobs = BlobStore(self.db, config.data_dir)
             self.session_secret = self.db.run_sync(
                 q.session_secret, secrets.token_bytes(32))
+            self.session_keys = SessionKeys(self.session_secret)
         except BaseException:
             self.db.close()
             raise
@@ -146,7 +148,7 @@ class Core:
         if session is not None:
             # A MAC under a session key: microseconds, checked here; only ``also`` (an
             # envelope signature) may be worth the thread.
-            check_session(self.session_secret, device, method, target, body, ts, nonce,
+            check_session(self.session_keys, device, method, target, body, ts, nonce,
                           *session, now_ms())
 
         def check() -> T | None:

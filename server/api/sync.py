@@ -9,7 +9,6 @@ position the server's state has applied, so nothing is skipped (see ``server.cor
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Annotated, Any
@@ -128,9 +127,10 @@ async def long_poll(core: Core, who: Caller, cursor: int, timeout: int,
                 core.hub.unregister(waiter)
     finally:
         if gone is not None and not gone.done():
+            # Not awaited: that would hold the answer back one turn of the loop, and a post
+            # to a big room wakes every member's poll in the same turn, so every answer
+            # would wait for all the others to be prepared.
             gone.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await gone
 
 
 @router.get("/v1/sync", response_model=SyncResponse, responses=ERRORS,
