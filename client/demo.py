@@ -245,7 +245,8 @@ def take_screenshots(people: Sequence[DemoPerson], base: Path, out: Path,
         window = _window(person, base, use_tray=False, poll_timeout=1.0)
         window.resize(1400, 900)
         window.show()
-        synced = _wait(lambda w=window: w.sync_label.text() in ("Up to date", "最新の状態"))
+        # Called at once, inside this iteration: no late binding of ``window``.
+        synced = _wait(lambda: window.sync_label.text() in ("Up to date", "最新の状態"))  # noqa: B023
         if not synced:
             say(f"    note: {person.key} did not report 'up to date' in time")
         for lang in langs:

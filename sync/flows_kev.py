@@ -17,7 +17,7 @@ import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -88,6 +88,8 @@ class CatalogEntry:
 
 
 # -- local import ---------------------------------------------------------------------------
+Answer = Literal["yes", "no", "unknown"]
+
 def _entry_item(session: Session, source: str, version: str, e: KevEntry) -> NewItem:
     added = dt.datetime.combine(e.dateAdded, dt.time(), dt.UTC)
     data = e.model_dump(mode="json")
@@ -326,7 +328,7 @@ def inventory_exposure(session: Session, today: dt.date | None = None) -> Exposu
     return exposure(entries.values(), get_inventory(session), day)
 
 
-def affects_us(session: Session, document: Document) -> tuple[str, str]:
+def affects_us(session: Session, document: Document) -> tuple[Answer, str]:
     """("yes" | "no" | "unknown", why) for an advisory, from its CVEs, the catalogs held
     and the inventory. "unknown" whenever the answer would be a guess."""
     cves = sorted({c for s in document.sections for c in s.cves})

@@ -149,8 +149,8 @@ class KevPage(Page):
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
-        for w in (self.source, self.due, self.ransomware, self.affects, self.import_button):
-            filters.addWidget(w)
+        for f in (self.source, self.due, self.ransomware, self.affects, self.import_button):
+            filters.addWidget(f)
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(self.detail)
         right.addWidget(self.inventory_box)

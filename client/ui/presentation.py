@@ -69,7 +69,7 @@ def primary_role(roles: Iterable[str]) -> Role:
     held = _views_of(roles)
     for role in ("executive", "publisher", "intake", "operator", "responder", "analyst"):
         if role in held:
-            return role  # type: ignore[return-value]
+            return role
     return "analyst"
 
 
