@@ -68,11 +68,11 @@ class RenkeiApp(FastAPI):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         guard = self.fast_guard
-        if guard is not None and scope["type"] == "http" and (
-                (scope["method"] == "POST" and scope["path"] == fastpath.PATH) or
-                (scope["method"] == "GET" and scope["path"] == fastpath.SYNC_PATH)):
-            await guard.fast(scope, receive, send)
-            return
+        if guard is not None and scope["type"] == "http":
+            handler = fastpath.HANDLERS.get((scope["method"], scope["path"]))
+            if handler is not None:
+                await guard.fast(scope, receive, send, handler)
+                return
         await super().__call__(scope, receive, send)
 
 

@@ -84,9 +84,8 @@ class Core:
                 self.state.apply(r)
             self.state.applied_pos = max(self.state.applied_pos, top)
             self.blobs = BlobStore(self.db, config.data_dir)
-            self.session_secret = self.db.run_sync(
-                q.session_secret, secrets.token_bytes(32))
-            self.session_keys = SessionKeys(self.session_secret)
+            self.session_keys = SessionKeys(
+                self.db.run_sync(q.session_secret, secrets.token_bytes(32)))
         except BaseException:
             self.db.close()
             raise

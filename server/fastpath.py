@@ -9,6 +9,7 @@ both signatures on the signature thread (``server.offload``).
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
@@ -49,61 +50,62 @@ async def _read(receive: Receive, limit: int) -> bytes:
             return b"".join(chunks)
 
 
-async def post_envelope(core: Core, scope: Scope, receive: Receive, send: Send,
-                        limit: int) -> None:
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+async def post_envelope(core: Core, scope: Scope, receive: Receive, body: bytes) -> bytes:
+    # Decode first, so that the request's check and the envelope's signature check run
+    # together (on the signature thread when busy). A body that does not decode is refused
+    # only once the request itself has been authenticated, as on other routes.
+    parsed: ParsedEnvelope | None = None
+    refusal: ApiError | None = None
     try:
-        body = await _read(receive, limit)
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        # Decode first (on the loop), so that both signature checks, the request's and the
-        # envelope's, go to the signature thread together. A body that does not decode is
-        # refused only once the request itself has been authenticated, as on other routes.
-        parsed: ParsedEnvelope | None = None
-        refusal: ApiError | None = None
-        try:
-            parsed = parse_envelope(PostEnvelope.model_validate_json(body))
-        except ValidationError as exc:
-            refusal = ApiError(400, "invalid_request",
-                               describe_validation(list(exc.errors()), ("body",)))
-        except ApiError as exc:
-            refusal = exc
-        who, holds = await core.authenticate_with(
-            "POST", request_target(scope), headers, body,
-            parsed.signature_holds if parsed is not None else None)
-        if parsed is None:
-            assert refusal is not None
-            raise refusal
-        posted = await accept_parsed(core, who, parsed, bool(holds))
-        await send_json(send, 200, posted.model_dump_json().encode())
+        parsed = parse_envelope(PostEnvelope.model_validate_json(body))
+    except ValidationError as exc:
+        refusal = ApiError(400, "invalid_request",
+                           describe_validation(list(exc.errors()), ("body",)))
     except ApiError as exc:
-        await send_json(send, exc.status, json.dumps(
-            {"error": exc.code, "message": exc.message}).encode())
-    except StorageError as exc:
-        await send_json(send, 503, json.dumps(
-            {"error": "unavailable", "message": str(exc)}).encode())
-    except ConnectionResetError:
-        return
+        refusal = exc
+    who, holds = await core.authenticate_with(
+        "POST", request_target(scope), _headers(scope), body,
+        parsed.signature_holds if parsed is not None else None)
+    if parsed is None:
+        assert refusal is not None
+        raise refusal
+    posted = await accept_parsed(core, who, parsed, bool(holds))
+    return posted.model_dump_json().encode()
 
 
-async def get_sync(core: Core, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+async def get_sync(core: Core, scope: Scope, receive: Receive, body: bytes) -> bytes | None:
     """GET /v1/sync: the long-poll, answered by ``server.api.sync.long_poll`` as the route
     does. Every live client holds one open and repeats it after each answer, so the
     framework's per-request cost was most of what a fan-out to a big room cost."""
+    who = await core.authenticate("GET", request_target(scope), _headers(scope), body)
+    query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"),
+                           keep_blank_values=True))
+    cursor, timeout = parse_query(query)
+
+    async def disconnected() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    text = await long_poll(core, who, cursor, timeout, disconnected)
+    return None if text is None else text.encode("utf-8")  # None: the client has gone
+
+
+Handler = Callable[[Core, Scope, Receive, bytes], Awaitable[bytes | None]]
+HANDLERS: dict[tuple[str, str], Handler] = {("POST", PATH): post_envelope,
+                                            ("GET", SYNC_PATH): get_sync}
+
+
+async def answer(handler: Handler, core: Core, scope: Scope, receive: Receive, send: Send,
+                 limit: int) -> None:
+    """Read the body, run ``handler`` and answer, with the JSON errors of the routes."""
     try:
-        body = await _read(receive, limit)
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        who = await core.authenticate("GET", request_target(scope), headers, body)
-        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"),
-                               keep_blank_values=True))
-        cursor, timeout = parse_query(query)
-
-        async def disconnected() -> None:
-            while (await receive())["type"] != "http.disconnect":
-                pass
-
-        text = await long_poll(core, who, cursor, timeout, disconnected)
-        if text is None:
-            return  # the client has gone: nobody to answer
-        await send_json(send, 200, text.encode("utf-8"))
+        out = await handler(core, scope, receive, await _read(receive, limit))
+        if out is not None:
+            await send_json(send, 200, out)
     except ApiError as exc:
         await send_json(send, exc.status, json.dumps(
             {"error": exc.code, "message": exc.message}).encode())

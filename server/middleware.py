@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -48,28 +49,15 @@ class Guard:
                     return False
         return True
 
-    async def fast(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """POST /v1/envelopes and GET /v1/sync, called by the app before its framework
-        stack (see ``server.fastpath``), with the same limits and last-resort handler."""
+    async def fast(self, scope: Scope, receive: Receive, send: Send,
+                   handler: fastpath.Handler) -> None:
+        """A ``server.fastpath`` handler, called by the app before its framework stack,
+        with the same limits and last-resort handler."""
         assert self.core is not None
-        handler = fastpath.post_envelope if scope["method"] == "POST" else fastpath.get_sync
-        limit = self.limits.max_body
-        if not await self._declared_ok(scope, send, limit):
-            return
-        started = False
-
-        async def tracked(msg: Message) -> None:
-            nonlocal started
-            if msg["type"] == "http.response.start":
-                started = True
-            await send(msg)
-
-        try:
-            await handler(self.core, scope, receive, tracked, limit)
-        except Exception as exc:  # the last resort: never a traceback with content
-            log.error("internal error on %s: %s", scope.get("method"), type(exc).__name__)
-            if not started:
-                await _send_json(send, 500, "internal", "internal server error")
+        core, limit = self.core, self.limits.max_body
+        if await self._declared_ok(scope, send, limit):
+            await _last_resort(scope, send, lambda tracked: fastpath.answer(
+                handler, core, scope, receive, tracked, limit))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,7 +68,6 @@ class Guard:
         if not await self._declared_ok(scope, send, limit):
             return
         received = 0
-        started = False
 
         async def limited() -> Message:
             nonlocal received
@@ -92,15 +79,24 @@ class Guard:
                         413, f"request bodies here are limited to {limit} bytes")
             return msg
 
-        async def tracked(msg: Message) -> None:
-            nonlocal started
-            if msg["type"] == "http.response.start":
-                started = True
-            await send(msg)
+        await _last_resort(scope, send, lambda tracked: self.app(scope, limited, tracked))
 
-        try:
-            await self.app(scope, limited, tracked)
-        except Exception as exc:  # the last resort: never a traceback with content
-            log.error("internal error on %s: %s", scope.get("method"), type(exc).__name__)
-            if not started:
-                await _send_json(send, 500, "internal", "internal server error")
+
+async def _last_resort(scope: Scope, send: Send,
+                       run: Callable[[Send], Awaitable[None]]) -> None:
+    """``run(send)``, answering 500 as JSON if it fails before answering, and logging only
+    the exception type (never content)."""
+    started = False
+
+    async def tracked(msg: Message) -> None:
+        nonlocal started
+        if msg["type"] == "http.response.start":
+            started = True
+        await send(msg)
+
+    try:
+        await run(tracked)
+    except Exception as exc:  # the last resort: never a traceback with content
+        log.error("internal error on %s: %s", scope.get("method"), type(exc).__name__)
+        if not started:
+            await _send_json(send, 500, "internal", "internal server error")

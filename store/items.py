@@ -6,7 +6,6 @@ lazily loading view never sees rows shift under it, and the sync engine's order 
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -108,16 +107,14 @@ def insert_items(conn: Connection, items: Iterable[NewItem], *,
     :mod:`store.rowsource`).
 
     Inside the caller's transaction the batch is a savepoint, undone alone on error; with
-    ``savepoint=False`` it is not, for a caller that rolls its whole transaction back on any
-    error: a savepoint makes the full-text index write out what it holds in memory, a cost
-    per batch that a caller storing many batches in one transaction need not pay.
+    ``savepoint=False`` it is not (see :func:`store.vault.transaction`).
     """
     batch = list(items)
     for item in batch:
         _check_payload(item)
     if not batch:
         return []
-    with _atomic(conn, savepoint):
+    with transaction(conn, savepoint=savepoint):
         known: dict[str, tuple[int, str]] = {}
         small = len(batch) <= SMALL_BATCH
         if small:
@@ -215,14 +212,6 @@ def _batch_statement(target: str, rows: list[tuple[Any, ...]]) -> tuple[str, lis
         exprs[k] = f"{rowsource.FUNCTION}(key, {k})"
     return (f"INSERT INTO {target} SELECT {', '.join(str(e) for e in exprs)} "
             f"FROM json_each(?{len(params)})"), params
-
-
-def _atomic(conn: Connection, savepoint: bool) -> contextlib.AbstractContextManager[Any]:
-    """``transaction(conn)``, except within the caller's transaction if ``savepoint`` is
-    False (see :func:`insert_items`)."""
-    if savepoint or not conn.in_transaction:
-        return transaction(conn)
-    return contextlib.nullcontext(conn)
 
 
 def get_item(conn: Connection, item_id: str) -> Item | None:

@@ -5,7 +5,6 @@ A scope is whatever the sequence counts within, e.g. a room or direct channel id
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Iterable
 
@@ -40,7 +39,7 @@ def record_seqs(conn: Connection, rows: Iterable[tuple[str, str, int]], *,
     """:func:`record_seq` for a batch of (scope, sender device, seq): one result per row, in
     order, True where the number is new. A number twice in the batch is new only the first
     time. Two statements per (scope, sender) whatever the batch size. ``savepoint`` as for
-    :func:`store.items.insert_items`."""
+    :func:`store.vault.transaction`."""
     batch = [(str(scope), str(sender), int(seq)) for scope, sender, seq in rows]
     if any(seq < 0 for _, _, seq in batch):
         raise InvalidData("a sequence number cannot be negative")
@@ -48,9 +47,7 @@ def record_seqs(conn: Connection, rows: Iterable[tuple[str, str, int]], *,
     for scope, sender, seq in batch:
         groups.setdefault((scope, sender), set()).add(seq)
     seen: set[tuple[str, str, int]] = set()
-    atomic = transaction(conn) if savepoint or not conn.in_transaction else \
-        contextlib.nullcontext(conn)
-    with atomic:
+    with transaction(conn, savepoint=savepoint):
         for (scope, sender), numbers in groups.items():
             wanted = json.dumps(sorted(numbers))
             seen.update(

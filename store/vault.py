@@ -130,11 +130,16 @@ def checkpoint(conn: Connection, mode: str = "TRUNCATE") -> tuple[int, int, int]
 
 
 @contextlib.contextmanager
-def transaction(conn: Connection, *, recoverable: bool = False) -> Iterator[Connection]:
+def transaction(conn: Connection, *, recoverable: bool = False,
+                savepoint: bool = True) -> Iterator[Connection]:
     """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any exception.
 
     Nested use becomes a savepoint, so store functions that need atomicity can use it and
     callers can still wrap several of them (items + sync cursor) in one outer transaction.
+    ``savepoint=False`` makes nested use part of the outer transaction only, for a caller
+    that rolls the whole of it back on any error: a savepoint makes the full-text index
+    write out what it holds in memory, a cost per statement group that a sync batch storing
+    many groups in one transaction need not pay.
 
     ``recoverable``: whatever this commit writes is recovered if a power cut undoes it:
     fetched again (a sync batch together with its cursor) or done again harmlessly (an
@@ -145,6 +150,9 @@ def transaction(conn: Connection, *, recoverable: bool = False) -> Iterator[Conn
     sync also covers these.
     """
     if conn.in_transaction:
+        if not savepoint:
+            yield conn
+            return
         with _savepoint(conn):
             yield conn
         return

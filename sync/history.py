@@ -144,7 +144,7 @@ def apply_history(session: Session, room: str, items: list[SyncItem],
                 result.duplicates += 1
                 continue
             # Routed as the room we asked for: an envelope of another room is refused.
-            envelope(b, room, item.label or "", wire, item.pos)
+            envelope(b, room, item.label or "", wire)
         b.flush()
         _save(session, room, Progress(done.joined, done.before, done.done, done.held + held))
     return result, held

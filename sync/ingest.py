@@ -110,7 +110,7 @@ def _apply_item(b: Batch, item: SyncItem) -> None:
         _key(b, KeyDelivery.from_wire(item.key.model_dump()))
     elif item.kind == "envelope" and item.envelope is not None and item.room is not None:
         ahead = b.prepared.get(id(item.envelope))
-        envelope(b, item.room, item.label or "", wire_dict(item.envelope), item.pos,
+        envelope(b, item.room, item.label or "", wire_dict(item.envelope),
                  ahead=ahead if ahead is not None and ahead.source is item.envelope else None)
     elif item.kind == "ack" and item.ack is not None:
         ack(b, item.ack.room, item.ack.envelope_id, item.ack_from or "")

@@ -48,11 +48,10 @@ def wire_dict(e: EnvelopeWire) -> dict[str, Any]:
     return d
 
 
-def envelope(b: Batch, room: str, routed_label: str, wire: Mapping[str, Any],
-             pos: str | None = None, *, ahead: Prepared | None = None) -> None:
-    """Check and store (or park, or reject) one envelope (``pos``: its sync position, kept
-    for callers; unused). ``ahead``, when given, was made by ``sync.verify`` from this very
-    envelope (the caller checks that by identity)."""
+def envelope(b: Batch, room: str, routed_label: str, wire: Mapping[str, Any], *,
+             ahead: Prepared | None = None) -> None:
+    """Check and store (or park, or reject) one envelope. ``ahead``, when given, was made by
+    ``sync.verify`` from this very envelope (the caller checks that by identity)."""
     now_ms = b.s.now_ms()
     if ahead is not None:
         env, h = ahead.env, ahead.header
@@ -153,7 +152,7 @@ def _open_and_store(b: Batch, env: Envelope, h: Header, room: str, routed_label:
             key = b.epoch_key(h.room, h.label, h.epoch)
             if key is None:
                 return "no key for this envelope"
-            if ahead is None or ahead.cert.keys.sign_pk != cert.keys.sign_pk:
+            if not _verified_with(b, h, ahead):
                 env.check_signature(cert.keys.sign_pk)
                 ahead = None
             if ahead is not None and ahead.key == key and ahead.plain is not None:

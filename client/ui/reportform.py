@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.ui.backend import BackendError
 from client.ui.i18n import current_language
 from client.ui.labelpicker import LabelPicker
 from client.ui.page import UiContext
@@ -38,8 +37,8 @@ from client.ui.report_rules import (
     form_from_prefill,
     parse_indicator_lines,
     purpose_choices,
-    report_problems,
 )
+from client.ui.report_sending import ReportSending
 from intel.markings import TLP, Label
 
 __all__ = ["QuickReportPanel"]
@@ -48,7 +47,7 @@ _PICKS = ("sector", "category", "containment", "functional_impact", "information
           "safety_impact", "suspected_malicious")
 
 
-class QuickReportPanel(QWidget):
+class QuickReportPanel(ReportSending, QWidget):
     submitted = Signal(str)  # report id
     cancelled = Signal()
 
@@ -213,36 +212,6 @@ class QuickReportPanel(QWidget):
 
     def document(self) -> dict[str, Any]:
         return build_quick_report(self.prefill, self.current_form())
-
-    # -- sending ----------------------------------------------------------------------------
-    def submit(self) -> None:
-        if self._busy:
-            return
-        doc = self.document()
-        problems = report_problems(doc)
-        if problems:
-            self.problems.setText(self.tr("Please fix before sending:") + "\n• "
-                                  + "\n• ".join(problems))
-            return
-        self.problems.clear()
-        self._set_busy(True)
-        backend = self.ctx.backend
-        self.ctx.runner.submit(lambda: backend.submit_report(doc), self._sent, self._failed)
-
-    def _sent(self, report_id: str) -> None:
-        self._set_busy(False)
-        self.submitted.emit(report_id)
-
-    def _failed(self, err: BackendError) -> None:
-        self._set_busy(False)
-        msg = err.message_ja if current_language() == "ja" else str(err)
-        self.problems.setText(self.tr("Not sent: %1").replace("%1", msg))
-
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.submit_button.setEnabled(not busy)
-        self.submit_button.setText(self.tr("Sending…") if busy else self.tr("&Send report"))
-        self.submit_button.setAccessibleName(self.tr("Send report"))
 
     # -- language ---------------------------------------------------------------------------
     def retranslate(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from crypto.sessions import new_token, seal_key, session_headers, session_key
+from crypto.sessions import new_token, seal_key, session_headers
 from server.api.common import ERRORS, Who, core_of
 from server.core import now_ms
 from server.errors import unauthorized
@@ -29,6 +29,6 @@ async def start_session(request: Request, who: Who) -> SessionGranted:
                            "request, not from within another session")
     expires = now_ms() + core.limits.session_s * 1000
     token = new_token(expires)
-    key = session_key(core.session_secret, who.device_id, token)
+    key = core.session_keys.key(who.device_id, token)
     sealed = seal_key(who.cert.keys.enc_pk, who.device_id, token, key)
     return SessionGranted(token=token, key=sealed, expires_ms=expires)

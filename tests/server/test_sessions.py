@@ -12,7 +12,7 @@ import pytest
 from crypto import primitives as p
 from crypto.encoding import b64d, b64e
 from crypto.errors import AuthenticationFailed
-from crypto.sessions import mac_request, new_token, open_key
+from crypto.sessions import check_request_mac, mac_request, new_token, open_key
 from tests.server.conftest import Client, Harness, now_ms
 
 pytestmark = pytest.mark.anyio
@@ -143,13 +143,17 @@ async def test_revocation_cuts_off_a_live_session(harness: Harness) -> None:
     assert r.status_code in (401, 403) and err(r) == "revoked"
 
 
-def test_mac_is_not_a_signature_context() -> None:
-    # A session MAC and a request hash are different functions of the same string.
-    key = p.random_bytes(32)
-    h = mac_request("d" + "0" * 32, "1.AAAAAAAAAAAAAAAAAAAAAA", key, "GET", "/v1/sync", b"",
-                    int(time.time() * 1000), "n" * 16)
-    assert b64d(h["X-Renkei-Mac"]) != p.hash32(b"")
+def test_a_mac_holds_only_under_its_own_key_and_for_its_own_request() -> None:
+    key, other = p.random_bytes(32), p.random_bytes(32)
+    dev, ts, nonce = "d" + "0" * 32, int(time.time() * 1000), "n" * 16
+    h = mac_request(dev, "1.AAAAAAAAAAAAAAAAAAAAAA", key, "GET", "/v1/sync", b"", ts, nonce)
     assert set(h) == {"X-Renkei-Device", "X-Renkei-Time", "X-Renkei-Nonce",
                       "X-Renkei-Session", "X-Renkei-Mac"}
-
-
+    mac = b64d(h["X-Renkei-Mac"])
+    check_request_mac(key, dev, "GET", "/v1/sync", p.hash32(b""), ts, nonce, mac)
+    for args in ((other, dev, "GET", "/v1/sync", p.hash32(b""), ts, nonce),
+                 (key, dev, "POST", "/v1/sync", p.hash32(b""), ts, nonce),
+                 (key, dev, "GET", "/v1/sync", p.hash32(b"x"), ts, nonce),
+                 (key, dev, "GET", "/v1/sync", p.hash32(b""), ts + 1, nonce)):
+        with pytest.raises(AuthenticationFailed):
+            check_request_mac(*args, mac)

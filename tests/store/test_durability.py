@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from sqlcipher3.dbapi2 import Connection
 
@@ -45,3 +47,20 @@ def test_recoverable_inside_an_open_transaction_changes_nothing(vault: Connectio
         assert level(vault) == FULL  # the outer commit decides, and it is FULL
         set_setting(vault, "e", "5")
     assert level(vault) == FULL and get_setting(vault, "e") == "5"
+
+
+
+@pytest.mark.parametrize("savepoint", [True, False])
+def test_nested_use_without_a_savepoint_is_undone_only_with_the_outer_one(
+        vault: Connection, savepoint: bool) -> None:
+    with transaction(vault), contextlib.suppress(KeyError), \
+            transaction(vault, savepoint=savepoint):
+        set_setting(vault, "g", "7")
+        raise KeyError("boom")
+    # A savepoint undoes its own part at once; without one, the part stays with the outer
+    # transaction (which its caller rolls back whole on an error it does not catch).
+    assert get_setting(vault, "g") == (None if savepoint else "7")
+    with pytest.raises(KeyError), transaction(vault), transaction(vault, savepoint=False):
+        set_setting(vault, "h", "8")
+        raise KeyError("boom")
+    assert get_setting(vault, "h") is None
