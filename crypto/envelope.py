@@ -21,6 +21,9 @@ from crypto.identity import DeviceKeys
 
 VERSION = 1
 ID_BYTES = 16
+# An id starts with its creation time (ms, big-endian) and ends in random bytes, so ids sort
+# roughly by time and every vault and server index on them grows at its end (ADR 0007).
+_ID_TIME_BYTES = 6
 MAX_PLAINTEXT = 1 << 20
 MAX_DIRECT_RECIPIENTS = 256
 Mode = Literal["group", "direct"]
@@ -171,8 +174,19 @@ def new_header(*, room: str, sender: str, seq: int, label: str, epoch: int, crea
         raise EncodingError(f"invalid content type {ctype!r}")
     if seq < 1:
         raise EncodingError("sequence numbers start at 1")
-    return Header(envelope_id or p.random_bytes(ID_BYTES), room, sender, seq, label, epoch,
+    return Header(envelope_id or new_envelope_id(created), room, sender, seq, label, epoch,
                   created, ctype, mode)
+
+
+def new_envelope_id(created_ms: int) -> bytes:
+    """A fresh envelope id: ``created_ms`` in its first six bytes (big-endian, so ids of later
+    envelopes sort after), then ten random bytes (80 bits: ids made in one millisecond still
+    never meet). Only uniqueness matters to the crypto (message keys are derived from the id);
+    the time is the header's own ``created``, which the server sees anyway. A time outside
+    six bytes' range (a broken clock) keeps only its low bits: still unique, merely unsorted.
+    """
+    stamp = (created_ms % (1 << (8 * _ID_TIME_BYTES))).to_bytes(_ID_TIME_BYTES, "big")
+    return stamp + p.random_bytes(ID_BYTES - _ID_TIME_BYTES)
 
 
 def message_key(epoch_key: bytes, envelope_id: bytes) -> bytes:

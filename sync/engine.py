@@ -30,7 +30,7 @@ from crypto.stream import HEADER_BYTES as STREAM_HEADER
 from store import audit as store_audit
 from store import kv, outbox
 from store import rooms as store_rooms
-from sync import attachments, compose, history, ingest, sessions
+from sync import attachments, compose, history, ingest, prepare_worker, sessions
 from sync.account import Session
 from sync.content import Attachment, Content
 from sync.errors import SyncError
@@ -69,8 +69,11 @@ class Engine:
     def __init__(self, session: Session, *, transport: httpx.BaseTransport | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  rng: Callable[[], float] = random.random,
-                 backoff: Backoff = Backoff()) -> None:
+                 backoff: Backoff = Backoff(), helper_process: bool = True) -> None:
+        """``helper_process``: let long catch-ups prepare pages in a helper process
+        (``sync.prepare_worker``); without it they use a thread, which is slower."""
         self.session = session
+        self._helper_process = helper_process
         self.client = httpx.Client(base_url=session.config.server_url, transport=transport,
                                    timeout=httpx.Timeout(15.0, read=90.0))
         self._sleep, self._rng, self._backoff = sleep, rng, backoff
@@ -184,11 +187,18 @@ class Engine:
         return self._fetch("0", timeout)
 
     def _fetch(self, since: str, timeout: float) -> SyncResponse:
+        return self._parse_page(self._fetch_raw(since, timeout))
+
+    def _fetch_raw(self, since: str, timeout: float) -> bytes:
         # May run on the prefetch thread: touches the HTTP client only, never the vault.
         r = self.request("GET", "/v1/sync", params={"since": since, "timeout": int(timeout)},
                          timeout=timeout + 15)
+        return r.content
+
+    @staticmethod
+    def _parse_page(raw: bytes) -> SyncResponse:
         try:
-            return SyncResponse.model_validate_json(r.content)
+            return SyncResponse.model_validate_json(raw)
         except ValueError as exc:
             raise Offline(f"malformed sync answer (retrying): {exc}") from None
 
@@ -217,20 +227,25 @@ class Engine:
         A pipeline for long catch-ups: while one page is being stored, a thread fetches the
         next and prepares its envelopes (``sync.verify``: decoded, signatures checked,
         opened where the key is known), never touching the vault, which stays on this one;
-        this thread helps with the preparing once its page is stored."""
+        this thread helps with the preparing once its page is stored. A catch-up longer
+        than a page starts a helper process for that preparing (``sync.prepare_worker``);
+        the thread does it until the helper is up, or if it fails."""
         total = 0
         # Epoch keys the batches found, for opening the next pages ahead, only for the
         # duration of this catch-up. The prefetch thread reads it as it grows (only added
         # to, read with get: atomic operations); what it opens with a key is used only if
         # the vault holds that very key.
         keys: dict[tuple[str, str, int], bytes] = {}
+        helper: prepare_worker.Helper | None = None
         with ThreadPoolExecutor(1, thread_name_prefix="renkei-prefetch") as prefetch:
             resp, prepared = self._fetch_from_vault_cursor(0), None
             try:
                 while True:
-                    ahead = Prefetch(prefetch, functools.partial(self._fetch, resp.cursor, 0),
-                                     dict(self.session.certs), keys, self.session.now_ms
-                                     ) if resp.more else None
+                    if resp.more and helper is None and self._helper_process:
+                        helper = prepare_worker.start_helper()
+                    ahead = Prefetch(prefetch, functools.partial(self._fetch_raw, resp.cursor, 0),
+                                     self._parse_page, dict(self.session.certs), keys,
+                                     self.session.now_ms, helper) if resp.more else None
                     res = self._apply(resp, prepared, keys)
                     total += len(res.stored)
                     if on_result is not None:
@@ -254,6 +269,8 @@ class Engine:
                     resp, prepared = self._fetch_from_vault_cursor(0), None
             finally:
                 keys.clear()
+                if helper is not None:
+                    helper.close()
 
     def _fetch_history(self) -> list[ingest.IngestResult]:
         """Shared history of rooms this user newly became a member of (``sync.history``).

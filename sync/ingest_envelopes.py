@@ -21,7 +21,7 @@ from crypto.envelope import (
     open_direct,
     open_verified_group,
 )
-from crypto.errors import CryptoError
+from crypto.errors import AuthenticationFailed, CryptoError
 from crypto.recipients import may_write
 from store import items as store_items
 from store import kv
@@ -53,6 +53,7 @@ def envelope(b: Batch, room: str, routed_label: str, wire: Mapping[str, Any], *,
     """Check and store (or park, or reject) one envelope. ``ahead``, when given, was made by
     ``sync.verify`` from this very envelope (the caller checks that by identity)."""
     now_ms = b.s.now_ms()
+    env: Envelope | None
     if ahead is not None:
         env, h = ahead.env, ahead.header
     else:
@@ -72,7 +73,7 @@ def envelope(b: Batch, room: str, routed_label: str, wire: Mapping[str, Any], *,
         if reason is None:
             return
     if reason is None:
-        reason = _open_and_store(b, env, h, room, routed_label, now_ms, ahead)
+        reason = _open_and_store(b, env, wire, h, room, routed_label, now_ms, ahead)
     if reason is not None:
         _reject(b, h, h.id_hex, room, routed_label, reason, now_ms)
 
@@ -122,13 +123,25 @@ def _verified_with(b: Batch, h: Header, ahead: Prepared | None) -> bool:
         ahead.cert.keys.sign_pk == b.s.certs[h.sender].keys.sign_pk
 
 
-def _park(b: Batch, env: Envelope, h: Header, wire: Mapping[str, Any],
+def _decoded(env: Envelope | None, wire: Mapping[str, Any], h: Header) -> Envelope:
+    """``env``, or (when the helper process prepared it and left it out) decoded now from
+    its wire form, whose header must be ``h``, the one every check was made on. Any failure
+    is a ``CryptoError`` like any failed check."""
+    if env is not None:
+        return env
+    env = Envelope.from_wire(wire)
+    if env.header_unverified() != h:
+        raise AuthenticationFailed()
+    return env
+
+
+def _park(b: Batch, env: Envelope | None, h: Header, wire: Mapping[str, Any],
           verified: bool) -> str | None:
     """Keep an envelope whose key has not arrived yet, once its signature holds (a tampered
     one is refused now, not whenever a key turns up)."""
     try:
         if not verified:
-            env.check_signature(b.s.certs[h.sender].keys.sign_pk)
+            _decoded(env, wire, h).check_signature(b.s.certs[h.sender].keys.sign_pk)
     except CryptoError:
         return "signature check failed (tampered or forged)"
     kv.set_setting(b.s.conn, pending_name(h.room, h.label, h.epoch) + h.id_hex,
@@ -141,8 +154,9 @@ def pending_name(room: str, label: str, epoch: int) -> str:
     return f"{PENDING_PREFIX}{room}|{label}|{epoch}|"
 
 
-def _open_and_store(b: Batch, env: Envelope, h: Header, room: str, routed_label: str,
-                    now_ms: int, ahead: Prepared | None) -> str | None:
+def _open_and_store(b: Batch, env: Envelope | None, wire: Mapping[str, Any], h: Header,
+                    room: str, routed_label: str, now_ms: int,
+                    ahead: Prepared | None) -> str | None:
     """Check the signature (unless ``ahead`` checked it with this sender's key) and open
     (unless ``ahead`` opened it with the key the vault holds), with the header decoded
     before the routing checks: the very bytes that are verified."""
@@ -153,21 +167,23 @@ def _open_and_store(b: Batch, env: Envelope, h: Header, room: str, routed_label:
             if key is None:
                 return "no key for this envelope"
             if not _verified_with(b, h, ahead):
+                env = _decoded(env, wire, h)
                 env.check_signature(cert.keys.sign_pk)
                 ahead = None
             if ahead is not None and ahead.key == key and ahead.plain is not None:
                 check_group_header(h, room=room, label=routed_label or None)
-                if ahead.content is None:
-                    return ahead.content_error or "malformed content"
-                c = ahead.content
                 if ahead.item is not None and ahead.cert is cert:
                     b.store(ahead.item, sender=h.sender, seq=(seq_scope(h), h.sender, h.seq))
                     return None
+                if ahead.content is None:
+                    return ahead.content_error or "malformed content"
+                c = ahead.content
             else:
-                plain = open_verified_group(env, h, key, room=room, label=routed_label or None)
+                plain = open_verified_group(_decoded(env, wire, h), h, key, room=room,
+                                            label=routed_label or None)
                 c = content.decode(plain, h.ctype)
         else:
-            h, plain = open_direct(env, b.s.keys, cert.keys.sign_pk, room=room)
+            h, plain = open_direct(_decoded(env, wire, h), b.s.keys, cert.keys.sign_pk, room=room)
             c = content.decode(plain, h.ctype)
     except CryptoError:
         return "signature or decryption check failed (tampered or forged)"

@@ -19,11 +19,12 @@ there, inline, with the same outcome.
 
 from __future__ import annotations
 
-import itertools
+import collections
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from crypto.certs import Certificate
 from crypto.envelope import Envelope, Header, open_verified_group
@@ -34,8 +35,12 @@ from sync import content
 from sync.ingest_envelopes import wire_dict
 from sync.wire import EnvelopeWire, SyncResponse
 
+if TYPE_CHECKING:
+    from sync.prepare_worker import Helper
+
 MIN_BATCH = 50  # envelopes in a page before preparing ahead is worth a snapshot
 CHUNK = 8  # envelopes claimed at a time (about half a millisecond of work)
+REMOTE_CHUNK = 32  # envelopes handed to the helper process at a time
 
 EpochKeys = Mapping[tuple[str, str, int], bytes]
 Certs = Mapping[str, Certificate]
@@ -46,13 +51,14 @@ Clock = Callable[[], int]  # milliseconds, for the items' time of receipt
 class Prepared:
     """What was done ahead for one group envelope of a page.
 
-    ``env`` and ``header`` are decoded from ``source``; the signature verified with the
+    ``env`` (None when the helper process prepared it: decoded again only if needed) and
+    ``header`` are decoded from ``source``; the signature verified with the
     signing key of ``cert``; ``key`` (when not None) is the epoch key the envelope decrypted
     with, giving ``plain`` and either ``content`` (and the ``item`` to store, made with
     ``cert``) or the ``content_error`` it was refused with."""
 
     source: EnvelopeWire
-    env: Envelope
+    env: Envelope | None
     header: Header
     cert: Certificate
     key: bytes | None = None
@@ -96,55 +102,117 @@ def prepare_one(wire: EnvelopeWire, certs: Certs, epoch_keys: EpochKeys,
     return Prepared(wire, env, h, cert, key, plain, c, None, item)
 
 
+def group_targets(resp: SyncResponse) -> list[tuple[int, EnvelopeWire]]:
+    """The group envelopes of a page worth preparing ahead, with their index in the page.
+    Direct envelopes (with key wraps) are verified and opened on the vault's thread; so is
+    everything in a page too short to be worth it."""
+    wires = [(i, it.envelope) for i, it in enumerate(resp.items)
+             if it.kind == "envelope" and it.envelope]
+    return [(i, w) for i, w in wires if w.w is None] if len(wires) >= MIN_BATCH else []
+
+
 class PageJob:
     """Preparing the group envelopes of one page, in chunks that any thread may claim: the
-    prefetch thread starts, and the vault's thread helps once it has stored its own page
-    (which of the two ends up doing a chunk makes no difference to the result)."""
+    prefetch thread starts (itself, or by handing chunks to the helper process), and the
+    vault's thread helps once it has stored its own page (which of them ends up doing a
+    chunk makes no difference to the result)."""
 
     def __init__(self, resp: SyncResponse, certs: Certs, epoch_keys: EpochKeys,
-                 now_ms: Clock) -> None:
-        wires = [it.envelope for it in resp.items if it.kind == "envelope" and it.envelope]
-        # Direct envelopes (with key wraps) are verified and opened on the vault's thread.
-        self._wires = [w for w in wires if w.w is None] if len(wires) >= MIN_BATCH else []
+                 received_ms: int) -> None:
+        self.resp = resp
+        self._targets = group_targets(resp)
         self._certs, self._epoch_keys = certs, epoch_keys
-        self._received_ms = now_ms()  # one time of receipt for the page
-        self._claims = itertools.count(0, CHUNK)  # next() is atomic: one claimant a chunk
+        self.received_ms = received_ms  # one time of receipt for the page
+        self._next = 0
+        self._lock = threading.Lock()
         self.prepared: PreparedPage = {}
+
+    def claim(self, size: int) -> tuple[int, int] | None:
+        """The next ``size`` targets (their range), or None when all are claimed."""
+        with self._lock:
+            start = self._next
+            if start >= len(self._targets):
+                return None
+            self._next = min(start + size, len(self._targets))
+            return start, self._next
 
     def work(self) -> None:
         """Prepare chunks until none is left to claim (the claimed ones are done on return).
         Preparing is only a head start: should it fail unexpectedly, what it did not finish
         is done inline, so the error never stops the catch-up."""
-        wires = self._wires
-        while (start := next(self._claims)) < len(wires):
-            for w in wires[start:start + CHUNK]:
-                try:
-                    p = prepare_one(w, self._certs, self._epoch_keys, self._received_ms)
-                except Exception:  # noqa: BLE001 - see above: the vault's thread redoes it
-                    continue
-                if p is not None:
-                    self.prepared[id(w)] = p
+        while (claimed := self.claim(CHUNK)) is not None:
+            self._prepare_range(*claimed)
+
+    def _prepare_range(self, start: int, stop: int) -> None:
+        for _, w in self._targets[start:stop]:
+            try:
+                p = prepare_one(w, self._certs, self._epoch_keys, self.received_ms)
+            except Exception:  # noqa: BLE001 - see work(): the vault's thread redoes it
+                continue
+            if p is not None:
+                self.prepared[id(w)] = p
+
+    def work_remote(self, helper: Helper) -> None:
+        """:meth:`work`, handing each chunk to the helper process (which was sent the page
+        this job's response was parsed from: :meth:`Helper.new_page`). Two chunks are kept
+        in flight so the helper never waits for this thread. Should the helper fail, what it
+        was handed is done inline, and this thread prepares the rest itself."""
+        from sync import prepare_worker  # noqa: PLC0415 - it imports this module
+
+        in_flight: collections.deque[tuple[int, int]] = collections.deque()
+        try:
+            while True:
+                claimed = self.claim(REMOTE_CHUNK)
+                if claimed is not None:
+                    in_flight.append(claimed)
+                    helper.send(*claimed)
+                if in_flight and (claimed is None or len(in_flight) > 1):
+                    self.prepared.update(prepare_worker.adopt(self.resp, helper.receive(),
+                                                              self._certs))
+                    in_flight.popleft()
+                if claimed is None and not in_flight:
+                    return
+        except Exception:  # noqa: BLE001 - the helper failed: the rest is done here
+            helper.failed = True
+            for start, stop in in_flight:
+                self._prepare_range(start, stop)
+            self.work()
 
 
 class Prefetch:
-    """The next page, fetched and prepared on ``executor``'s thread; :meth:`result` lets the
-    calling thread help with the preparing before it waits."""
+    """The next page, fetched and prepared on ``executor``'s thread: by the helper process
+    when one is given and ready (``sync.prepare_worker``), else on this thread, and
+    :meth:`result` lets the calling thread help with that before it waits."""
 
-    def __init__(self, executor: Executor, fetch: Callable[[], SyncResponse], certs: Certs,
-                 epoch_keys: EpochKeys, now_ms: Clock) -> None:
+    def __init__(self, executor: Executor, fetch: Callable[[], bytes],
+                 parse: Callable[[bytes], SyncResponse], certs: Certs, epoch_keys: EpochKeys,
+                 now_ms: Clock, helper: Helper | None = None) -> None:
         self._fetched = threading.Event()
         self._job: PageJob | None = None
-        self._future = executor.submit(self._run, fetch, certs, epoch_keys, now_ms)
+        self._future = executor.submit(self._run, fetch, parse, certs, epoch_keys, now_ms,
+                                       helper)
 
-    def _run(self, fetch: Callable[[], SyncResponse], certs: Certs, epoch_keys: EpochKeys,
-             now_ms: Clock) -> tuple[SyncResponse, PreparedPage]:
+    def _run(self, fetch: Callable[[], bytes], parse: Callable[[bytes], SyncResponse],
+             certs: Certs, epoch_keys: EpochKeys, now_ms: Clock,
+             helper: Helper | None) -> tuple[SyncResponse, PreparedPage]:
+        from sync import prepare_worker  # noqa: PLC0415 - it imports this module
+
+        remote = False
         try:
-            resp = fetch()
-            job = self._job = PageJob(resp, certs, epoch_keys, now_ms)
+            raw = fetch()
+            received_ms = now_ms()
+            if helper is not None and helper.ready():
+                # The helper parses its copy while this thread parses the engine's.
+                remote = helper.new_page(raw, prepare_worker.signers_of(certs), epoch_keys,
+                                         received_ms)
+            job = self._job = PageJob(parse(raw), certs, epoch_keys, received_ms)
         finally:
             self._fetched.set()
-        job.work()
-        return resp, job.prepared
+        if remote:
+            job.work_remote(helper)  # type: ignore[arg-type]
+        else:
+            job.work()
+        return job.resp, job.prepared
 
     def result(self, *, help: bool = True) -> tuple[SyncResponse, PreparedPage]:
         """The page and what was prepared of it; errors of the fetch propagate."""
@@ -158,6 +226,6 @@ class Prefetch:
 def prepare_page(resp: SyncResponse, certs: Certs, epoch_keys: EpochKeys,
                  now_ms: Clock) -> PreparedPage:
     """Prepare a page on the calling thread alone."""
-    job = PageJob(resp, certs, epoch_keys, now_ms)
+    job = PageJob(resp, certs, epoch_keys, now_ms())
     job.work()
     return job.prepared

@@ -14,7 +14,7 @@ from crypto.encoding import b64e
 from crypto.envelope import new_header, seal_group
 from store import audit
 from store import keys as store_keys
-from sync import verify
+from sync import prepare_worker, verify
 from sync.wire import EnvelopeWire
 
 LABEL = "CONFIDENTIAL//TLP:AMBER"
@@ -56,6 +56,7 @@ def test_big_catch_up_is_pipelined_and_still_checks_everything(
         return out
 
     monkeypatch.setattr(verify, "prepare_one", counting)
+    reader.e._helper_process = False  # the thread's pipeline (the helper process: below)
     seen: list[int] = []
     stored = reader.e.catch_up(progress=seen.append)
     # At least the third page (the key arrives with the first, which is applied inline).
@@ -69,10 +70,41 @@ def test_big_catch_up_is_pipelined_and_still_checks_everything(
     assert seen == sorted(seen) and seen[-1] == n and len(seen) >= 3
 
 
+def test_big_catch_up_with_the_helper_process_checks_everything(
+        relay_world: Any, relay: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    n = 1300
+    _, reader, room, ids = _big_room(relay_world, relay, n)
+    helper = prepare_worker.start_helper()
+    assert helper is not None
+    deadline = time.monotonic() + 60
+    while not helper.ready() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert helper.ready()
+    monkeypatch.setattr(prepare_worker, "start_helper", lambda: helper)
+    adopted: list[int] = []
+    real = prepare_worker.adopt
+
+    def counting(*args: Any) -> Any:
+        out = real(*args)
+        adopted.append(len(out))
+        return out
+
+    monkeypatch.setattr(prepare_worker, "adopt", counting)
+    assert reader.e.catch_up() == n
+    assert sum(adopted) >= 250, "the helper prepared pages after the first"
+    assert helper.failed  # closed with the catch-up
+    got = {i.item_id for i in reader.items(room) if i.status == "ok"}
+    assert set(ids) <= got and len(got) == n
+    [bad] = [i for i in reader.items(room) if i.status != "ok"]
+    assert "tampered" in (bad.reject_reason or "")
+    assert [e.kind for e in audit.list_security_events(reader.s.conn)] == ["rejected-envelope"]
+
+
 def test_nothing_prepared_falls_back_to_inline_checks(relay_world: Any, relay: Any,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     _, reader, room, ids = _big_room(relay_world, relay, 600)
     monkeypatch.setattr(verify, "prepare_one", lambda *_: None)
+    monkeypatch.setattr(prepare_worker, "start_helper", lambda: None)
     assert reader.e.catch_up() == 600
     assert len([i for i in reader.items(room) if i.status == "ok"]) == 600
     assert len([i for i in reader.items(room) if i.status != "ok"]) == 1

@@ -1,0 +1,289 @@
+"""Preparing catch-up pages in a helper process (ADR 0007).
+
+Threads in one Python process share the interpreter lock, and measured during a catch-up
+they slowed each other down far more than the lock alone explains: the checks a thread of
+the prefetch pipeline (``sync.verify``) made cost about 50% more CPU time while the vault's
+thread worked beside it (shared objects bouncing between the two cores' caches at every hand
+over of the lock). A process shares nothing, so a long catch-up hands the decoding, signature
+checks, decryption and item building of the next page to one helper process, while the
+vault's thread stores the current one.
+
+The helper gets the page exactly as the server sent it (the same bytes the engine parses for
+itself), the public signing keys and names of the devices the engine knows, and the epoch
+keys the vault held when the page was fetched. It answers, for each group envelope it could
+check, with compact values. Nothing it answers is trusted by itself: :func:`adopt` turns an
+answer into a :class:`sync.verify.Prepared` for the engine's own parsed envelope at the same
+index only if the signing key the helper checked with is the one of the certificate the
+engine holds for that device and the item names that certificate's user; and
+``sync.ingest_envelopes`` then uses it under exactly the rules it applies to the prefetch
+thread's work (same epoch key as the vault's, every routing, membership, clearance, replay
+and sequence check made there). Whatever the helper did not answer is done inline.
+
+The helper is a fresh interpreter started by this process (no memory of the parent is
+copied into it: it gets only what it is sent), ended with the catch-up; see
+docs/threat-model.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from operator import attrgetter
+from typing import IO, Any
+
+from crypto.certs import Certificate
+from crypto.envelope import Envelope, Header, open_verified_group
+from crypto.errors import CryptoError
+from store.errors import InvalidData
+from store.models import NewItem
+from sync import content
+from sync.ingest_envelopes import wire_dict
+from sync.verify import Prepared, PreparedPage, group_targets
+from sync.wire import EnvelopeWire, SyncResponse
+
+__all__ = ["Signers", "Answer", "signers_of", "prepare_targets", "adopt", "Helper", "start_helper",
+           "serve"]
+
+# device id -> (signing public key, user id, display name)
+Signers = dict[str, tuple[bytes, str, str]]
+# (index of the item in the page, the envelope as sent (header, nonce, ciphertext and
+# signature text), the header's fields, signing key checked with, epoch key opened with, the
+# item's fields or None, the content error or None). Plain tuples: they cross the process
+# boundary, and the engine rebuilds only what it uses.
+Answer = tuple[int, tuple[str, str, str, str], tuple[Any, ...], bytes, bytes,
+               tuple[Any, ...] | None, str | None]
+
+
+# Field values in declaration order, for rebuilding with Header(*values) and NewItem(*values)
+# (dataclasses.astuple would deep-copy every value).
+_HEADER_FIELDS = attrgetter(*(f.name for f in fields(Header)))
+_ITEM_FIELDS = attrgetter(*(f.name for f in fields(NewItem)))
+
+
+def signers_of(certs: Mapping[str, Certificate]) -> Signers:
+    return {d: (c.keys.sign_pk, c.user_id, c.display_name) for d, c in certs.items()}
+
+
+def prepare_targets(targets: Sequence[tuple[int, EnvelopeWire]], signers: Signers,
+                    epoch_keys: Mapping[tuple[str, str, int], bytes],
+                    received_ms: int) -> list[Answer]:
+    """In the helper process: prepare these group envelopes of a page (with their index in
+    it). Only those checked and opened are answered (with their item, or the reason their
+    content was refused); the engine does everything else itself."""
+    out: list[Answer] = []
+    for index, w in targets:
+        try:
+            answer = _prepare(index, wire_dict(w), signers, epoch_keys, received_ms)
+        except Exception:  # noqa: BLE001 - a head start only: the engine redoes it inline
+            continue
+        if answer is not None:
+            out.append(answer)
+    return out
+
+
+def _prepare(index: int, wire: dict[str, Any], signers: Signers,
+             epoch_keys: Mapping[tuple[str, str, int], bytes],
+             received_ms: int) -> Answer | None:
+    try:
+        env = Envelope.from_wire(wire)
+        h = env.header_unverified()
+        signer = signers.get(h.sender)
+        if signer is None or h.mode != "group":
+            return None
+        env.check_signature(signer[0])
+        key = epoch_keys.get((h.room, h.label, h.epoch))
+        if key is None:
+            return None
+        plain = open_verified_group(env, h, key, room=h.room, label=h.label)
+    except CryptoError:
+        return None
+    values = _HEADER_FIELDS(h)
+    sent = (wire["h"], wire["n"], wire["c"], wire["s"])
+    try:
+        c = content.decode(plain, h.ctype)
+    except content.ContentError as exc:
+        return (index, sent, values, signer[0], key, None, str(exc))
+    try:
+        item = content.to_item(h, c, signer[1], signer[2], received_ms)
+    except InvalidData:
+        return None
+    return (index, sent, values, signer[0], key, _ITEM_FIELDS(item), None)
+
+
+def adopt(resp: SyncResponse, answers: Sequence[Answer],
+          certs: Mapping[str, Certificate]) -> PreparedPage:
+    """In the engine: the helper's answers as prepared results for the engine's own parsed
+    envelopes of the same page (``resp``, parsed from the bytes the helper was given)."""
+    prepared: PreparedPage = {}
+    items = resp.items
+    for index, sent, header_values, sign_pk, key, item_fields, error in answers:
+        if not 0 <= index < len(items):
+            continue
+        wire = items[index].envelope
+        # The very envelope the helper checked, not merely the same place in a page: the
+        # header's fields are its decoding of exactly these bytes.
+        if wire is None or wire.w is not None or (wire.h, wire.n, wire.c, wire.s) != sent:
+            continue
+        h = Header(*header_values)
+        cert = certs.get(h.sender)
+        if cert is None or cert.keys.sign_pk != sign_pk:
+            continue
+        if item_fields is None:
+            prepared[id(wire)] = Prepared(wire, None, h, cert, key, b"", None,
+                                          error or "malformed content")
+            continue
+        item = NewItem(*item_fields)
+        if (item.sender_user, item.sender_name, item.item_id) != (
+                cert.user_id, cert.display_name, h.id_hex):
+            continue
+        prepared[id(wire)] = Prepared(wire, None, h, cert, key, b"", None, None, item)
+    return prepared
+
+
+class Helper:
+    """One helper process for the length of a catch-up, used by one thread at a time (the
+    prefetch thread): :meth:`send` a page, then :meth:`receive` the answers. Until it has
+    started (importing takes a moment), :meth:`ready` is false and pages are prepared on a
+    thread as before; once it fails, it stays failed.
+
+    A plain child interpreter (``python -c``) speaking length-prefixed pickles over its
+    standard input and output, not ``multiprocessing``: that would run the parent's main
+    script again in the child. It ends when its input closes, so also when the parent dies.
+    """
+
+    def __init__(self) -> None:
+        env = dict(os.environ)
+        # The child imports Renkei's packages from where this process found them.
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", "from sync.prepare_worker import serve; serve()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=env, close_fds=True)
+        self._started = threading.Event()
+        self._sent = self._received = 0
+        self.failed = False
+        threading.Thread(target=self._wait_started, name="renkei-helper-start",
+                         daemon=True).start()
+
+    def _wait_started(self) -> None:
+        try:
+            if _read_frame(self._proc.stdout) != _READY:
+                self.failed = True
+        except (OSError, EOFError, pickle.UnpicklingError):
+            self.failed = True
+        self._started.set()
+
+    def ready(self) -> bool:
+        return self._started.is_set() and not self.failed
+
+    def new_page(self, raw: bytes, signers: Signers,
+                 epoch_keys: Mapping[tuple[str, str, int], bytes], received_ms: int) -> bool:
+        """Send the page the next chunks are of (exactly the bytes the engine parses);
+        False if the helper cannot take it (it has failed)."""
+        try:
+            _write_frame(self._proc.stdin, ("page", raw, signers, dict(epoch_keys),
+                                            received_ms))
+        except (OSError, ValueError):
+            self.failed = True
+        return not self.failed
+
+    def send(self, start: int, stop: int) -> None:
+        """Ask for the prepared targets ``start:stop`` of the page (``verify.group_targets``
+        of it); the answers come back in the order asked, through :meth:`receive`."""
+        self._sent += 1
+        _write_frame(self._proc.stdin, ("chunk", self._sent, start, stop))
+
+    def receive(self) -> list[Answer]:
+        """The answers to the oldest chunk not yet received."""
+        self._received += 1
+        frame = _read_frame(self._proc.stdout)
+        if not (isinstance(frame, tuple) and len(frame) == 2 and frame[0] == self._received
+                and isinstance(frame[1], list)):
+            raise EOFError("the helper process answered out of turn")
+        return frame[1]
+
+    def close(self) -> None:
+        self.failed = True
+        with contextlib.suppress(OSError):
+            if self._proc.stdin is not None:
+                self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+
+
+_READY = "ready"
+_LENGTH = struct.Struct(">Q")
+
+
+def _write_frame(stream: IO[bytes] | None, value: object) -> None:
+    if stream is None:
+        raise OSError("no pipe to the helper process")
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_LENGTH.pack(len(data)) + data)
+    stream.flush()
+
+
+def _read_exactly(stream: IO[bytes], n: int) -> bytes:
+    chunks, left = [], n
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            raise EOFError("the helper process ended")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_frame(stream: IO[bytes] | None) -> Any:
+    if stream is None:
+        raise EOFError("no pipe from the helper process")
+    (n,) = _LENGTH.unpack(_read_exactly(stream, _LENGTH.size))
+    return pickle.loads(_read_exactly(stream, n))  # noqa: S301 - our own child process
+
+
+def serve() -> None:
+    """The helper process: answer chunks of pages until the parent closes the pipe."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but frames may reach the parent's pipe
+    _write_frame(stdout, _READY)
+    targets: list[tuple[int, EnvelopeWire]] = []
+    signers: Signers = {}
+    epoch_keys: dict[tuple[str, str, int], bytes] = {}
+    received_ms = 0
+    while True:
+        try:
+            frame = _read_frame(stdin)
+        except EOFError:
+            return
+        if frame[0] == "page":
+            _, raw, signers, epoch_keys, received_ms = frame
+            try:
+                targets = group_targets(SyncResponse.model_validate_json(raw))
+            except ValueError:
+                targets = []  # the engine's own parse reports it
+        else:
+            _, number, start, stop = frame
+            _write_frame(stdout, (number, prepare_targets(targets[start:stop], signers,
+                                                          epoch_keys, received_ms)))
+
+
+def start_helper() -> Helper | None:
+    """A helper process, or None where none can be started (the thread does the work)."""
+    if getattr(sys, "frozen", False):
+        return None  # a packaged app's executable is the app, not an interpreter
+    try:
+        return Helper()
+    except (OSError, ValueError):
+        return None
