@@ -7,7 +7,7 @@ lazily loading view never sees rows shift under it, and the sync engine's order 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from store import rowsource
@@ -38,6 +38,7 @@ ITEM_COLUMNS = (
     "status, reject_reason"
 )
 _MAX_LIMIT = 10_000
+IndexTexts = tuple[str, str]  # store.textindex.index_text of an item's title and body
 
 _INSERT_COLUMNS = (
     "pos, item_id, room_id, kind, sender_device, sender_user, sender_name, seq, label, "
@@ -88,8 +89,10 @@ def _check_payload(item: NewItem) -> None:
         raise InvalidData(f"item {item.item_id}: payload is not valid JSON ({exc})") from None
 
 
-def _fts_row(pos: int, item: NewItem) -> tuple[int, str, str]:
-    return (pos, index_text(item.title), index_text(item.body))
+def _fts_row(pos: int, item: NewItem, texts: IndexTexts | None) -> tuple[int, str, str]:
+    if texts is None:
+        return (pos, index_text(item.title), index_text(item.body))
+    return (pos, *texts)
 
 
 def insert_item(conn: Connection, item: NewItem) -> InsertResult:
@@ -98,7 +101,8 @@ def insert_item(conn: Connection, item: NewItem) -> InsertResult:
 
 
 def insert_items(conn: Connection, items: Iterable[NewItem], *,
-                 savepoint: bool = True) -> list[InsertResult]:
+                 savepoint: bool = True,
+                 index_texts: Sequence[IndexTexts | None] | None = None) -> list[InsertResult]:
     """Store a batch in one transaction (or inside the caller's, e.g. with the sync cursor).
 
     One result per item, in order. A batch is a handful of statements whatever its size, and
@@ -108,8 +112,15 @@ def insert_items(conn: Connection, items: Iterable[NewItem], *,
 
     Inside the caller's transaction the batch is a savepoint, undone alone on error; with
     ``savepoint=False`` it is not (see :func:`store.vault.transaction`).
+
+    ``index_texts``, when given, holds for each item its ``index_text`` of title and body
+    already made (e.g. by the catch-up's helper process), or None to make them here.
     """
     batch = list(items)
+    texts: Sequence[IndexTexts | None] = (
+        index_texts if index_texts is not None else [None] * len(batch))
+    if len(texts) != len(batch):
+        raise InvalidData("one index text entry is needed per item")
     for item in batch:
         _check_payload(item)
     if not batch:
@@ -134,7 +145,7 @@ def insert_items(conn: Connection, items: Iterable[NewItem], *,
         fts: list[tuple[int, str, str]] = []
         results: list[InsertResult] = []
         pending: dict[str, int] = {}
-        for item in batch:
+        for item, item_texts in zip(batch, texts, strict=True):
             seen = known.get(item.item_id)
             if seen is None:
                 pos = next_pos
@@ -142,7 +153,7 @@ def insert_items(conn: Connection, items: Iterable[NewItem], *,
                 pending[item.item_id] = len(inserts)
                 inserts.append((pos, item.item_id, *_values(item)))
                 if item.status == "ok":
-                    fts.append(_fts_row(pos, item))
+                    fts.append(_fts_row(pos, item, item_texts))
                 known[item.item_id] = (pos, item.status)
                 results.append(InsertResult(item.item_id, pos, "inserted"))
             elif seen[1] == "rejected" and item.status == "ok":
@@ -153,7 +164,7 @@ def insert_items(conn: Connection, items: Iterable[NewItem], *,
                     inserts[pending[item.item_id]] = (pos, item.item_id, *_values(item))
                 else:
                     conn.execute(_REPLACE, (*_values(item), pos))
-                fts.append(_fts_row(pos, item))
+                fts.append(_fts_row(pos, item, item_texts))
                 known[item.item_id] = (pos, "ok")
                 results.append(InsertResult(item.item_id, pos, "replaced"))
             else:

@@ -75,6 +75,7 @@ class Batch:
         self._revoked: tuple[RevocationList, frozenset[int], frozenset[str]] | None = None
         self.resyncing = kv.get_setting(session.conn, "resyncing") == "1"
         self._meta: list[_Pending] = []
+        self._texts: list[tuple[str, str] | None] = []  # made ahead, per queued item
 
     # -- caches ---------------------------------------------------------------------------
     def state(self, room: str) -> RoomState | None:
@@ -149,17 +150,18 @@ class Batch:
         self.r.security_events += 1
 
     def store(self, item: NewItem, *, sender: str = "", seq: SeqKey | None = None,
-              rejected: bool = False) -> None:
+              rejected: bool = False, index_texts: tuple[str, str] | None = None) -> None:
         """Queue an item (and the sequence number it came with); :meth:`flush` stores the
         queue in one go."""
         self._items.append(item)
         self._meta.append(_Pending(sender, seq, rejected))
+        self._texts.append(index_texts)
 
     def flush(self) -> None:
         if not self._items:
             return
-        items, meta = self._items, self._meta
-        self._items, self._meta = [], []
+        items, meta, texts = self._items, self._meta, self._texts
+        self._items, self._meta, self._texts = [], [], []
         # In queue order, so of two envelopes with one number the first is the fresh one.
         numbered = [m.seq for m in meta if m.seq is not None]
         # No savepoints of their own: a batch is always flushed inside the transaction that
@@ -167,7 +169,8 @@ class Batch:
         fresh = iter(seqs.record_seqs(self.s.conn, numbered, savepoint=False)
                      if numbered else [])
         fresh_seq = [next(fresh) if m.seq is not None else True for m in meta]
-        results = store_items.insert_items(self.s.conn, items, savepoint=False)
+        results = store_items.insert_items(self.s.conn, items, savepoint=False,
+                                           index_texts=texts)
         for item, m, res, new_seq in zip(items, meta, results, fresh_seq, strict=True):
             if item.kind == "ack":
                 continue

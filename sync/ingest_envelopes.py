@@ -173,7 +173,8 @@ def _open_and_store(b: Batch, env: Envelope | None, wire: Mapping[str, Any], h: 
             if ahead is not None and ahead.key == key and ahead.plain is not None:
                 check_group_header(h, room=room, label=routed_label or None)
                 if ahead.item is not None and ahead.cert is cert:
-                    b.store(ahead.item, sender=h.sender, seq=(seq_scope(h), h.sender, h.seq))
+                    b.store(ahead.item, sender=h.sender, seq=(seq_scope(h), h.sender, h.seq),
+                            index_texts=ahead.index_texts)
                     return None
                 if ahead.content is None:
                     return ahead.content_error or "malformed content"

@@ -27,6 +27,7 @@ docs/threat-model.md.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pickle
 import struct
@@ -44,9 +45,8 @@ from crypto.errors import CryptoError
 from store.errors import InvalidData
 from store.models import NewItem
 from sync import content
-from sync.ingest_envelopes import wire_dict
-from sync.verify import Prepared, PreparedPage, group_targets
-from sync.wire import EnvelopeWire, SyncResponse
+from sync.verify import MIN_BATCH, Prepared, PreparedPage, item_index_texts
+from sync.wire import SyncResponse
 
 __all__ = ["Signers", "Answer", "signers_of", "prepare_targets", "adopt", "Helper", "start_helper",
            "serve"]
@@ -55,10 +55,10 @@ __all__ = ["Signers", "Answer", "signers_of", "prepare_targets", "adopt", "Helpe
 Signers = dict[str, tuple[bytes, str, str]]
 # (index of the item in the page, the envelope as sent (header, nonce, ciphertext and
 # signature text), the header's fields, signing key checked with, epoch key opened with, the
-# item's fields or None, the content error or None). Plain tuples: they cross the process
-# boundary, and the engine rebuilds only what it uses.
+# item's fields and its index texts or None, the content error or None). Plain tuples: they
+# cross the process boundary, and the engine rebuilds only what it uses.
 Answer = tuple[int, tuple[str, str, str, str], tuple[Any, ...], bytes, bytes,
-               tuple[Any, ...] | None, str | None]
+               tuple[tuple[Any, ...], tuple[str, str]] | None, str | None]
 
 
 # Field values in declaration order, for rebuilding with Header(*values) and NewItem(*values)
@@ -71,7 +71,25 @@ def signers_of(certs: Mapping[str, Certificate]) -> Signers:
     return {d: (c.keys.sign_pk, c.user_id, c.display_name) for d, c in certs.items()}
 
 
-def prepare_targets(targets: Sequence[tuple[int, EnvelopeWire]], signers: Signers,
+def _targets_of(raw: bytes) -> list[tuple[int, Mapping[str, Any]]]:
+    """``verify.group_targets`` of the page in ``raw``, read with ``json`` alone: the engine
+    validates the page with its model, and an answer is adopted only for an envelope equal
+    to the one it was made from, so the helper need not validate twice (the model costs
+    three times what parsing does). A page the model would refuse gets no answers."""
+    try:
+        page = json.loads(raw)
+        wires = [(i, it["envelope"]) for i, it in enumerate(page["items"])
+                 if it.get("kind") == "envelope" and it.get("envelope")]
+        if len(wires) < MIN_BATCH:
+            return []
+        return [(i, w) for i, w in wires
+                if isinstance(w, dict) and w.get("w") is None
+                and all(type(w.get(k)) is str for k in ("h", "n", "c", "s"))]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return []
+
+
+def prepare_targets(targets: Sequence[tuple[int, Mapping[str, Any]]], signers: Signers,
                     epoch_keys: Mapping[tuple[str, str, int], bytes],
                     received_ms: int) -> list[Answer]:
     """In the helper process: prepare these group envelopes of a page (with their index in
@@ -80,7 +98,8 @@ def prepare_targets(targets: Sequence[tuple[int, EnvelopeWire]], signers: Signer
     out: list[Answer] = []
     for index, w in targets:
         try:
-            answer = _prepare(index, wire_dict(w), signers, epoch_keys, received_ms)
+            answer = _prepare(index, {k: w[k] for k in ("h", "n", "c", "s")}, signers,
+                              epoch_keys, received_ms)
         except Exception:  # noqa: BLE001 - a head start only: the engine redoes it inline
             continue
         if answer is not None:
@@ -114,7 +133,8 @@ def _prepare(index: int, wire: dict[str, Any], signers: Signers,
         item = content.to_item(h, c, signer[1], signer[2], received_ms)
     except InvalidData:
         return None
-    return (index, sent, values, signer[0], key, _ITEM_FIELDS(item), None)
+    return (index, sent, values, signer[0], key,
+            (_ITEM_FIELDS(item), item_index_texts(item)), None)
 
 
 def adopt(resp: SyncResponse, answers: Sequence[Answer],
@@ -123,7 +143,7 @@ def adopt(resp: SyncResponse, answers: Sequence[Answer],
     envelopes of the same page (``resp``, parsed from the bytes the helper was given)."""
     prepared: PreparedPage = {}
     items = resp.items
-    for index, sent, header_values, sign_pk, key, item_fields, error in answers:
+    for index, sent, header_values, sign_pk, key, made, error in answers:
         if not 0 <= index < len(items):
             continue
         wire = items[index].envelope
@@ -135,15 +155,16 @@ def adopt(resp: SyncResponse, answers: Sequence[Answer],
         cert = certs.get(h.sender)
         if cert is None or cert.keys.sign_pk != sign_pk:
             continue
-        if item_fields is None:
+        if made is None:
             prepared[id(wire)] = Prepared(wire, None, h, cert, key, b"", None,
                                           error or "malformed content")
             continue
-        item = NewItem(*item_fields)
+        item = NewItem(*made[0])
         if (item.sender_user, item.sender_name, item.item_id) != (
                 cert.user_id, cert.display_name, h.id_hex):
             continue
-        prepared[id(wire)] = Prepared(wire, None, h, cert, key, b"", None, None, item)
+        prepared[id(wire)] = Prepared(wire, None, h, cert, key, b"", None, None, item,
+                                      made[1])
     return prepared
 
 
@@ -258,7 +279,7 @@ def serve() -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames may reach the parent's pipe
     _write_frame(stdout, _READY)
-    targets: list[tuple[int, EnvelopeWire]] = []
+    targets: list[tuple[int, Mapping[str, Any]]] = []
     signers: Signers = {}
     epoch_keys: dict[tuple[str, str, int], bytes] = {}
     received_ms = 0
@@ -269,10 +290,7 @@ def serve() -> None:
             return
         if frame[0] == "page":
             _, raw, signers, epoch_keys, received_ms = frame
-            try:
-                targets = group_targets(SyncResponse.model_validate_json(raw))
-            except ValueError:
-                targets = []  # the engine's own parse reports it
+            targets = _targets_of(raw)
         else:
             _, number, start, stop = frame
             _write_frame(stdout, (number, prepare_targets(targets[start:stop], signers,

@@ -31,6 +31,7 @@ from crypto.envelope import Envelope, Header, open_verified_group
 from crypto.errors import CryptoError
 from store.errors import InvalidData
 from store.models import NewItem
+from store.textindex import index_text
 from sync import content
 from sync.ingest_envelopes import wire_dict
 from sync.wire import EnvelopeWire, SyncResponse
@@ -66,6 +67,8 @@ class Prepared:
     content: content.Content | None = None
     content_error: str | None = None
     item: NewItem | None = None
+    index_texts: tuple[str, str] | None = None  # store.textindex.index_text of the item's
+    # title and body, made ahead as well
 
 
 PreparedPage = dict[int, Prepared]  # keyed by id() of the EnvelopeWire it was made from
@@ -98,8 +101,8 @@ def prepare_one(wire: EnvelopeWire, certs: Certs, epoch_keys: EpochKeys,
     try:
         item = content.to_item(h, c, cert.user_id, cert.display_name, received_ms)
     except InvalidData:
-        item = None  # made (and refused) again on the vault's thread
-    return Prepared(wire, env, h, cert, key, plain, c, None, item)
+        return Prepared(wire, env, h, cert, key, plain, c)  # made (and refused) again inline
+    return Prepared(wire, env, h, cert, key, plain, c, None, item, item_index_texts(item))
 
 
 def group_targets(resp: SyncResponse) -> list[tuple[int, EnvelopeWire]]:
@@ -109,6 +112,11 @@ def group_targets(resp: SyncResponse) -> list[tuple[int, EnvelopeWire]]:
     wires = [(i, it.envelope) for i, it in enumerate(resp.items)
              if it.kind == "envelope" and it.envelope]
     return [(i, w) for i, w in wires if w.w is None] if len(wires) >= MIN_BATCH else []
+
+
+def item_index_texts(item: NewItem) -> tuple[str, str]:
+    """What the full-text index stores for an item (``store.items`` makes the same)."""
+    return index_text(item.title), index_text(item.body)
 
 
 class PageJob:
@@ -136,6 +144,10 @@ class PageJob:
             self._next = min(start + size, len(self._targets))
             return start, self._next
 
+    def left(self) -> int:
+        """Targets not claimed yet."""
+        return len(self._targets) - self._next
+
     def work(self) -> None:
         """Prepare chunks until none is left to claim (the claimed ones are done on return).
         Preparing is only a head start: should it fail unexpectedly, what it did not finish
@@ -162,7 +174,9 @@ class PageJob:
         in_flight: collections.deque[tuple[int, int]] = collections.deque()
         try:
             while True:
-                claimed = self.claim(REMOTE_CHUNK)
+                # Smaller chunks towards the end of the page, so that the vault's thread
+                # does not wait long for the last chunks in flight.
+                claimed = self.claim(max(CHUNK, min(REMOTE_CHUNK, self.left() // 4)))
                 if claimed is not None:
                     in_flight.append(claimed)
                     helper.send(*claimed)

@@ -14,6 +14,7 @@ from crypto.encoding import b64e
 from crypto.envelope import new_header, seal_group
 from store import audit
 from store import keys as store_keys
+from store import search as store_search
 from sync import prepare_worker, verify
 from sync.wire import EnvelopeWire
 
@@ -93,6 +94,9 @@ def test_big_catch_up_with_the_helper_process_checks_everything(
     assert reader.e.catch_up() == n
     assert sum(adopted) >= 250, "the helper prepared pages after the first"
     assert helper.failed  # closed with the catch-up
+    # The index texts the helper made are searchable like those made in the vault.
+    hits = store_search.search(reader.s.conn, "m1234")
+    assert [h.item.body for h in hits] == ["m1234"]
     got = {i.item_id for i in reader.items(room) if i.status == "ok"}
     assert set(ids) <= got and len(got) == n
     [bad] = [i for i in reader.items(room) if i.status != "ok"]

@@ -14,13 +14,22 @@ import pytest
 from crypto.encoding import b64e
 from crypto.envelope import Envelope
 from store import items as store_items
+from store.textindex import index_text
 from sync import ingest, prepare_worker, verify
 from sync.wire import SyncResponse
 from tests.sync.test_prepared import LABEL, _forged, _page, _setup, _status, _wire
 
 
+def _targets(resp: SyncResponse) -> list[Any]:
+    return [(i, prepare_worker_wire(w)) for i, w in verify.group_targets(resp)]
+
+
+def prepare_worker_wire(w: Any) -> dict[str, Any]:
+    return {"h": w.h, "n": w.n, "c": w.c, "s": w.s}
+
+
 def _answers(resp: SyncResponse, reader: Any, keys: dict[Any, bytes]) -> list[Any]:
-    return prepare_worker.prepare_targets(verify.group_targets(resp),
+    return prepare_worker.prepare_targets(_targets(resp),
                                           prepare_worker.signers_of(reader.s.certs), keys,
                                           reader.s.now_ms())
 
@@ -32,7 +41,7 @@ def _same(a: verify.Prepared, b: verify.Prepared) -> bool:
 
 def _answers_at(resp: SyncResponse, reader: Any, keys: dict[Any, bytes],
                 received: int) -> list[Any]:
-    return prepare_worker.prepare_targets(verify.group_targets(resp),
+    return prepare_worker.prepare_targets(_targets(resp),
                                           prepare_worker.signers_of(reader.s.certs), keys,
                                           received)
 
@@ -53,7 +62,8 @@ def test_answers_give_what_the_thread_prepares(relay_world: Any) -> None:
     for k, pr in adopted.items():
         # The thread keeps the decoded envelope and content; the helper's answer does not.
         assert pr.env is None and pr.item is not None
-        assert _same(pr, local[k])
+        assert _same(pr, local[k]) and pr.index_texts == local[k].index_texts
+        assert pr.index_texts == (index_text(pr.item.title), index_text(pr.item.body))
     res = ingest.apply_sync(reader.s, resp, prepared=adopted)
     assert len(res.stored) == 60 and len(res.rejected) == 1
     got = store_items.get_item(reader.s.conn, wires[7][0])
@@ -107,9 +117,9 @@ def test_an_answer_checked_with_another_key_or_naming_another_user_is_dropped(
     assert prepare_worker.adopt(resp, other_key, dict(reader.s.certs)) == {}
     renamed = []
     for a in answers:
-        fields = list(a[5])
+        fields = list(a[5][0])
         fields[4] = "mallory"  # sender_user
-        renamed.append((*a[:5], tuple(fields), a[6]))
+        renamed.append((*a[:5], (tuple(fields), a[5][1]), a[6]))
     assert prepare_worker.adopt(resp, renamed, dict(reader.s.certs)) == {}
     out_of_range = [(999, *answers[0][1:])]
     assert prepare_worker.adopt(resp, out_of_range, dict(reader.s.certs)) == {}
@@ -140,7 +150,9 @@ def test_the_helper_process_answers_like_the_function(relay_world: Any, helper: 
     helper.send(0, 32)
     helper.send(32, 70)
     got = helper.receive() + helper.receive()
-    want = prepare_worker.prepare_targets(verify.group_targets(resp), signers, keys, received)
+    want = prepare_worker.prepare_targets(_targets(resp), signers, keys, received)
+    assert [i for i, _ in prepare_worker._targets_of(raw)] == [
+        i for i, _ in verify.group_targets(resp)]
     assert got == want and len(got) == 70
     # Through the page job, as the prefetch thread uses it.
     assert helper.new_page(raw, signers, keys, received)
