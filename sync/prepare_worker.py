@@ -35,8 +35,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import fields
-from operator import attrgetter
 from typing import IO, Any
 
 from crypto.certs import Certificate
@@ -54,17 +52,14 @@ __all__ = ["Signers", "Answer", "signers_of", "prepare_targets", "adopt", "Helpe
 # device id -> (signing public key, user id, display name)
 Signers = dict[str, tuple[bytes, str, str]]
 # (index of the item in the page, the envelope as sent (header, nonce, ciphertext and
-# signature text), the header's fields, signing key checked with, epoch key opened with, the
-# item's fields and its index texts or None, the content error or None). Plain tuples: they
-# cross the process boundary, and the engine rebuilds only what it uses.
-Answer = tuple[int, tuple[str, str, str, str], tuple[Any, ...], bytes, bytes,
-               tuple[tuple[Any, ...], tuple[str, str]] | None, str | None]
+# signature text), the decoded header, signing key checked with, epoch key opened with, the
+# item and its index texts or None, the content error or None). Header and item cross the
+# process boundary as pickles of the objects the helper made (and validated): rebuilding
+# them through their constructors cost the engine's threads more than anything else here.
+Answer = tuple[int, tuple[str, str, str, str], Header, bytes, bytes,
+               tuple[NewItem, tuple[str, str]] | None, str | None]
 
 
-# Field values in declaration order, for rebuilding with Header(*values) and NewItem(*values)
-# (dataclasses.astuple would deep-copy every value).
-_HEADER_FIELDS = attrgetter(*(f.name for f in fields(Header)))
-_ITEM_FIELDS = attrgetter(*(f.name for f in fields(NewItem)))
 
 
 def signers_of(certs: Mapping[str, Certificate]) -> Signers:
@@ -123,18 +118,16 @@ def _prepare(index: int, wire: dict[str, Any], signers: Signers,
         plain = open_verified_group(env, h, key, room=h.room, label=h.label)
     except CryptoError:
         return None
-    values = _HEADER_FIELDS(h)
     sent = (wire["h"], wire["n"], wire["c"], wire["s"])
     try:
         c = content.decode(plain, h.ctype)
     except content.ContentError as exc:
-        return (index, sent, values, signer[0], key, None, str(exc))
+        return (index, sent, h, signer[0], key, None, str(exc))
     try:
         item = content.to_item(h, c, signer[1], signer[2], received_ms)
     except InvalidData:
         return None
-    return (index, sent, values, signer[0], key,
-            (_ITEM_FIELDS(item), item_index_texts(item)), None)
+    return (index, sent, h, signer[0], key, (item, item_index_texts(item)), None)
 
 
 def adopt(resp: SyncResponse, answers: Sequence[Answer],
@@ -143,7 +136,7 @@ def adopt(resp: SyncResponse, answers: Sequence[Answer],
     envelopes of the same page (``resp``, parsed from the bytes the helper was given)."""
     prepared: PreparedPage = {}
     items = resp.items
-    for index, sent, header_values, sign_pk, key, made, error in answers:
+    for index, sent, h, sign_pk, key, made, error in answers:
         if not 0 <= index < len(items):
             continue
         wire = items[index].envelope
@@ -151,7 +144,8 @@ def adopt(resp: SyncResponse, answers: Sequence[Answer],
         # header's fields are its decoding of exactly these bytes.
         if wire is None or wire.w is not None or (wire.h, wire.n, wire.c, wire.s) != sent:
             continue
-        h = Header(*header_values)
+        if type(h) is not Header:
+            continue
         cert = certs.get(h.sender)
         if cert is None or cert.keys.sign_pk != sign_pk:
             continue
@@ -159,7 +153,9 @@ def adopt(resp: SyncResponse, answers: Sequence[Answer],
             prepared[id(wire)] = Prepared(wire, None, h, cert, key, b"", None,
                                           error or "malformed content")
             continue
-        item = NewItem(*made[0])
+        item = made[0]
+        if type(item) is not NewItem:
+            continue
         if (item.sender_user, item.sender_name, item.item_id) != (
                 cert.user_id, cert.display_name, h.id_hex):
             continue

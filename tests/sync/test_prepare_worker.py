@@ -5,6 +5,7 @@ from and under the engine's own certificates, and a helper that dies costs nothi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from typing import Any
@@ -117,10 +118,11 @@ def test_an_answer_checked_with_another_key_or_naming_another_user_is_dropped(
     assert prepare_worker.adopt(resp, other_key, dict(reader.s.certs)) == {}
     renamed = []
     for a in answers:
-        fields = list(a[5][0])
-        fields[4] = "mallory"  # sender_user
-        renamed.append((*a[:5], (tuple(fields), a[5][1]), a[6]))
+        item = dataclasses.replace(a[5][0], sender_user="mallory")
+        renamed.append((*a[:5], (item, a[5][1]), a[6]))
     assert prepare_worker.adopt(resp, renamed, dict(reader.s.certs)) == {}
+    not_objects = [(a[0], a[1], tuple(vars(a[2]).values()), *a[3:]) for a in answers]
+    assert prepare_worker.adopt(resp, not_objects, dict(reader.s.certs)) == {}
     out_of_range = [(999, *answers[0][1:])]
     assert prepare_worker.adopt(resp, out_of_range, dict(reader.s.certs)) == {}
 
