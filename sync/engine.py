@@ -237,15 +237,23 @@ class Engine:
         # the vault holds that very key.
         keys: dict[tuple[str, str, int], bytes] = {}
         helper: prepare_worker.Helper | None = None
-        with ThreadPoolExecutor(1, thread_name_prefix="renkei-prefetch") as prefetch:
+        # Two threads: with the helper process, the page after the next is fetched while
+        # the next one is being prepared (Prefetch.chain).
+        with ThreadPoolExecutor(2, thread_name_prefix="renkei-prefetch") as prefetch:
             resp, prepared = self._fetch_from_vault_cursor(0), None
+            pending: Prefetch | None = None  # the next page, already on its way
+            ahead: Prefetch | None = None
             try:
                 while True:
                     if resp.more and helper is None and self._helper_process:
                         helper = prepare_worker.start_helper()
-                    ahead = Prefetch(prefetch, functools.partial(self._fetch_raw, resp.cursor, 0),
-                                     self._parse_page, dict(self.session.certs), keys,
-                                     self.session.now_ms, helper) if resp.more else None
+                    ahead = pending if pending is not None else Prefetch(
+                        prefetch, functools.partial(self._fetch_raw, timeout=0), resp.cursor,
+                        self._parse_page, lambda: dict(self.session.certs), keys,
+                        self.session.now_ms, helper) if resp.more else None
+                    pending = None
+                    if ahead is not None and helper is not None:
+                        ahead.chain()
                     res = self._apply(resp, prepared, keys)
                     total += len(res.stored)
                     if on_result is not None:
@@ -254,10 +262,10 @@ class Engine:
                         progress(total)
                     if ahead is not None and not res.stopped:
                         resp, prepared = ahead.result()  # Offline propagates; cursor committed
+                        pending = ahead.next
                         continue
                     if ahead is not None:  # the batch stopped at a log gap: that page is stale
-                        with contextlib.suppress(SyncError):
-                            ahead.result(help=False)
+                        ahead.discard()
                     if not self._more:
                         for extra in self._fetch_history():
                             total += len(extra.stored)
@@ -268,6 +276,10 @@ class Engine:
                         return total
                     resp, prepared = self._fetch_from_vault_cursor(0), None
             finally:
+                # Pages still on their way (after an error, or a stop): let them end first.
+                for stale in (ahead, pending):
+                    if stale is not None:
+                        stale.discard()
                 keys.clear()
                 if helper is not None:
                     helper.close()

@@ -184,6 +184,7 @@ class Helper:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, close_fds=True)
         self._started = threading.Event()
+        self.lock = threading.Lock()  # held by the one page the helper is serving
         self._sent = self._received = 0
         self.failed = False
         threading.Thread(target=self._wait_started, name="renkei-helper-start",

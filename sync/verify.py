@@ -20,6 +20,7 @@ there, inline, with the same outcome.
 from __future__ import annotations
 
 import collections
+import contextlib
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
@@ -194,39 +195,78 @@ class PageJob:
 
 
 class Prefetch:
-    """The next page, fetched and prepared on ``executor``'s thread: by the helper process
-    when one is given and ready (``sync.prepare_worker``), else on this thread, and
-    :meth:`result` lets the calling thread help with that before it waits."""
+    """The page after ``cursor``, fetched and prepared on one of ``executor``'s threads: by the
+    helper process when one is given and ready (``sync.prepare_worker``), else on that
+    thread; :meth:`result` lets the calling thread help with that before it waits.
 
-    def __init__(self, executor: Executor, fetch: Callable[[], bytes],
-                 parse: Callable[[bytes], SyncResponse], certs: Certs, epoch_keys: EpochKeys,
-                 now_ms: Clock, helper: Helper | None = None) -> None:
+    With :meth:`chain`, the page after this one is fetched as soon as this one has arrived
+    (:attr:`next`), so that the helper process always has a page to prepare while the
+    vault's thread stores one. The helper serves one page at a time (its lock)."""
+
+    def __init__(self, executor: Executor, fetch: Callable[[str], bytes], cursor: str,
+                 parse: Callable[[bytes], SyncResponse], certs: Callable[[], Certs],
+                 epoch_keys: EpochKeys, now_ms: Clock, helper: Helper | None = None) -> None:
+        self._executor, self._fetch, self._parse = executor, fetch, parse
+        self._certs, self._epoch_keys, self._now_ms, self._helper = (
+            certs, epoch_keys, now_ms, helper)
         self._fetched = threading.Event()
         self._job: PageJob | None = None
-        self._future = executor.submit(self._run, fetch, parse, certs, epoch_keys, now_ms,
-                                       helper)
+        self._lock = threading.Lock()
+        self._chain = False
+        self.next: Prefetch | None = None
+        self._future = executor.submit(self._run, cursor, certs())
 
-    def _run(self, fetch: Callable[[], bytes], parse: Callable[[bytes], SyncResponse],
-             certs: Certs, epoch_keys: EpochKeys, now_ms: Clock,
-             helper: Helper | None) -> tuple[SyncResponse, PreparedPage]:
+    def chain(self) -> None:
+        """Start fetching the page after this one once this one has arrived (at once if it
+        has); it is then :attr:`next`."""
+        with self._lock:
+            self._chain = True
+            self._start_next()
+
+    def _start_next(self) -> None:
+        # With self._lock held.
+        job = self._job
+        if self.next is None and job is not None and job.resp.more:
+            self.next = Prefetch(self._executor, self._fetch, job.resp.cursor, self._parse,
+                                 self._certs, self._epoch_keys, self._now_ms, self._helper)
+
+    def _run(self, cursor: str, certs: Certs) -> tuple[SyncResponse, PreparedPage]:
         from sync import prepare_worker  # noqa: PLC0415 - it imports this module
 
+        helper = self._helper
+        held = False  # this page holds the helper (its lock)
         remote = False
         try:
-            raw = fetch()
-            received_ms = now_ms()
-            if helper is not None and helper.ready():
-                # The helper parses its copy while this thread parses the engine's.
-                remote = helper.new_page(raw, prepare_worker.signers_of(certs), epoch_keys,
-                                         received_ms)
-            job = self._job = PageJob(parse(raw), certs, epoch_keys, received_ms)
+            try:
+                raw = self._fetch(cursor)
+                received_ms = self._now_ms()
+                if helper is not None and helper.ready() and helper.lock.acquire(
+                        blocking=False):
+                    held = True
+                    # The helper parses its copy while this thread parses the engine's.
+                    remote = helper.new_page(raw, prepare_worker.signers_of(certs),
+                                             self._epoch_keys, received_ms)
+                job = PageJob(self._parse(raw), certs, self._epoch_keys, received_ms)
+                with self._lock:
+                    self._job = job
+                    if self._chain:
+                        self._start_next()
+            finally:
+                self._fetched.set()
+            if helper is not None and not held and helper.ready():
+                # The helper is still on the page before this one: wait for it.
+                helper.lock.acquire()
+                held = True
+                remote = helper.new_page(raw, prepare_worker.signers_of(certs),
+                                         self._epoch_keys, received_ms)
+            if remote and helper is not None:
+                job.work_remote(helper)
+            else:
+                job.work()
+            return job.resp, job.prepared
         finally:
-            self._fetched.set()
-        if remote:
-            job.work_remote(helper)  # type: ignore[arg-type]
-        else:
-            job.work()
-        return job.resp, job.prepared
+            if held and helper is not None:
+                helper.lock.release()
 
     def result(self, *, help: bool = True) -> tuple[SyncResponse, PreparedPage]:
         """The page and what was prepared of it; errors of the fetch propagate."""
@@ -235,6 +275,16 @@ class Prefetch:
             if self._job is not None:
                 self._job.work()
         return self._future.result()
+
+    def discard(self) -> None:
+        """Wait for this page and the next (if any) to end, ignoring their errors: the
+        catch-up stopped before them, so they are stale."""
+        with self._lock:
+            self._chain = False
+        with contextlib.suppress(Exception):
+            self.result(help=False)
+        if self.next is not None:
+            self.next.discard()
 
 
 def prepare_page(resp: SyncResponse, certs: Certs, epoch_keys: EpochKeys,
