@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import json
 import random
 import threading
@@ -63,6 +64,20 @@ class Backoff:
     def delay(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
         ceiling: float = min(self.cap, self.base * 2.0 ** min(attempt, 16))
         return rng() * ceiling
+
+
+# A long catch-up makes millions of short-lived objects, none in reference cycles that
+# matter: with the default thresholds the cycle collector ran every 700 of them and took a
+# tenth of the catch-up's time (measured: 7,700-7,900/s with them, 8,300-9,000/s without).
+CATCH_UP_GC_THRESHOLDS = (100_000, 50, 100)
+
+
+def _fewer_gc_passes() -> tuple[int, int, int]:
+    """Raise the cycle collector's thresholds for a long catch-up; returns the old ones
+    (process-wide: the catch-up puts them back when it ends)."""
+    old = gc.get_threshold()
+    gc.set_threshold(*CATCH_UP_GC_THRESHOLDS)
+    return old
 
 
 class Engine:
@@ -237,6 +252,7 @@ class Engine:
         # the vault holds that very key.
         keys: dict[tuple[str, str, int], bytes] = {}
         helper: prepare_worker.Helper | None = None
+        gc_thresholds: tuple[int, int, int] | None = None
         # Two threads: with the helper process, the page after the next is fetched while
         # the next one is being prepared (Prefetch.chain).
         with ThreadPoolExecutor(2, thread_name_prefix="renkei-prefetch") as prefetch:
@@ -245,6 +261,8 @@ class Engine:
             ahead: Prefetch | None = None
             try:
                 while True:
+                    if resp.more and gc_thresholds is None:
+                        gc_thresholds = _fewer_gc_passes()
                     if resp.more and helper is None and self._helper_process:
                         helper = prepare_worker.start_helper()
                     ahead = pending if pending is not None else Prefetch(
@@ -283,6 +301,8 @@ class Engine:
                 keys.clear()
                 if helper is not None:
                     helper.close()
+                if gc_thresholds is not None:
+                    gc.set_threshold(*gc_thresholds)
 
     def _fetch_history(self) -> list[ingest.IngestResult]:
         """Shared history of rooms this user newly became a member of (``sync.history``).

@@ -27,6 +27,7 @@ docs/threat-model.md.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import pickle
@@ -91,6 +92,7 @@ def prepare_targets(targets: Sequence[tuple[int, Mapping[str, Any]]], signers: S
     it). Only those checked and opened are answered (with their item, or the reason their
     content was refused); the engine does everything else itself."""
     out: list[Answer] = []
+    shared: dict[str, str] = {}
     for index, w in targets:
         try:
             answer = _prepare(index, {k: w[k] for k in ("h", "n", "c", "s")}, signers,
@@ -98,8 +100,22 @@ def prepare_targets(targets: Sequence[tuple[int, Mapping[str, Any]]], signers: S
         except Exception:  # noqa: BLE001 - a head start only: the engine redoes it inline
             continue
         if answer is not None:
+            _share_strings(answer[2], shared)
+            if answer[5] is not None:
+                _share_strings(answer[5][0], shared)
             out.append(answer)
     return out
+
+
+def _share_strings(obj: object, shared: dict[str, str]) -> None:
+    """Make equal short strings of a header or item (room, sender, label, content type...)
+    one object across the answers: pickle then sends each once, and the engine's thread,
+    which unpickles while the vault's thread waits for the interpreter lock, makes each
+    once. The objects are this process's own, just made; their values do not change."""
+    fields = vars(obj)
+    for name, value in fields.items():
+        if type(value) is str and len(value) <= 128:
+            fields[name] = shared.setdefault(value, value)
 
 
 def _prepare(index: int, wire: dict[str, Any], signers: Signers,
@@ -275,6 +291,9 @@ def serve() -> None:
     """The helper process: answer chunks of pages until the parent closes the pipe."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames may reach the parent's pipe
+    # Short-lived objects only, none in cycles: collect rarely (see sync.engine).
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
     _write_frame(stdout, _READY)
     targets: list[tuple[int, Mapping[str, Any]]] = []
     signers: Signers = {}

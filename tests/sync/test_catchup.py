@@ -4,6 +4,7 @@ middle is still refused."""
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from typing import Any
@@ -15,7 +16,7 @@ from crypto.envelope import new_header, seal_group
 from store import audit
 from store import keys as store_keys
 from store import search as store_search
-from sync import prepare_worker, verify
+from sync import engine, prepare_worker, verify
 from sync.wire import EnvelopeWire
 
 LABEL = "CONFIDENTIAL//TLP:AMBER"
@@ -91,7 +92,12 @@ def test_big_catch_up_with_the_helper_process_checks_everything(
         return out
 
     monkeypatch.setattr(prepare_worker, "adopt", counting)
-    assert reader.e.catch_up() == n
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    assert reader.e.catch_up(on_result=lambda _: during.append(gc.get_threshold())) == n
+    # The cycle collector runs rarely during a long catch-up, as before after it.
+    assert during and all(t == engine.CATCH_UP_GC_THRESHOLDS for t in during)
+    assert gc.get_threshold() == before
     assert sum(adopted) >= 250, "the helper prepared pages after the first"
     assert helper.failed  # closed with the catch-up
     # The index texts the helper made are searchable like those made in the vault.
