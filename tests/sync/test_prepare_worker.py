@@ -139,13 +139,18 @@ def helper() -> Any:
     h.close()
 
 
-def test_the_helper_process_answers_like_the_function(relay_world: Any, helper: Any) -> None:
+def _raw_page(relay_world: Any, n: int, prefix: str) -> tuple[Any, bytes, SyncResponse,
+                                                             dict[Any, bytes]]:
+    """A page of ``n`` group envelopes as the server sends it, parsed, and the key to it."""
     sender, reader, room, ek = _setup(relay_world)
-    wires = [_wire(sender, room, ek, 100 + i, f"p{i}") for i in range(70)]
+    wires = [_wire(sender, room, ek, 100 + i, f"{prefix}{i}") for i in range(n)]
     raw = _page(room, [(str(5000 + i), w) for i, (_, w) in enumerate(wires)]).model_dump_json(
         exclude_none=True).encode()
-    resp = SyncResponse.model_validate_json(raw)
-    keys = {(room, LABEL, ek.epoch): ek.key}
+    return reader, raw, SyncResponse.model_validate_json(raw), {(room, LABEL, ek.epoch): ek.key}
+
+
+def test_the_helper_process_answers_like_the_function(relay_world: Any, helper: Any) -> None:
+    reader, raw, resp, keys = _raw_page(relay_world, 70, "p")
     received = reader.s.now_ms()
     signers = prepare_worker.signers_of(reader.s.certs)
     assert helper.new_page(raw, signers, keys, received)
@@ -165,12 +170,7 @@ def test_the_helper_process_answers_like_the_function(relay_world: Any, helper: 
 
 
 def test_a_dead_helper_costs_only_time(relay_world: Any, helper: Any) -> None:
-    sender, reader, room, ek = _setup(relay_world)
-    wires = [_wire(sender, room, ek, 100 + i, f"d{i}") for i in range(60)]
-    raw = _page(room, [(str(5000 + i), w) for i, (_, w) in enumerate(wires)]).model_dump_json(
-        exclude_none=True).encode()
-    resp = SyncResponse.model_validate_json(raw)
-    keys = {(room, LABEL, ek.epoch): ek.key}
+    reader, raw, resp, keys = _raw_page(relay_world, 60, "d")
     helper._proc.kill()
     helper._proc.wait()
     helper.new_page(raw, prepare_worker.signers_of(reader.s.certs), keys, reader.s.now_ms())
