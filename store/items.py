@@ -7,7 +7,8 @@ lazily loading view never sees rows shift under it, and the sync engine's order 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from store import rowsource
@@ -71,13 +72,11 @@ def row_to_item(row: tuple[Any, ...]) -> Item:
     return Item(*row)
 
 
-def _values(item: NewItem) -> tuple[Any, ...]:
-    return (
-        item.room_id, item.kind, item.sender_device, item.sender_user, item.sender_name,
-        item.seq, item.label, item.content_type, item.title, item.body, item.payload,
-        item.created_ms, item.received_ms, item.thread_id, item.reply_to, item.status,
-        item.reject_reason,
-    )
+# An item's column values after pos and item_id, in _INSERT_COLUMNS order (read in C).
+_values: Callable[[NewItem], tuple[Any, ...]] = operator.attrgetter(
+    "room_id", "kind", "sender_device", "sender_user", "sender_name", "seq", "label",
+    "content_type", "title", "body", "payload", "created_ms", "received_ms", "thread_id",
+    "reply_to", "status", "reject_reason")
 
 
 def _check_payload(item: NewItem) -> None:
@@ -197,22 +196,27 @@ def _batch_statement(target: str, rows: list[tuple[Any, ...]]) -> tuple[str, lis
     walks the array).
 
     ``_ROW_NUMBERS`` in the parameters stands for ``rowsource.rows_for``'s argument."""
-    first = rows[0]
+    n = len(rows)
+    columns = list(zip(*rows, strict=True))
     exprs: list[str | None] = []
     params: list[Any] = []
     varying: list[int] = []
-    for k, v in enumerate(first):
+    # Each test runs in C over a whole column (this runs on the vault's thread, per page).
+    # One type throughout first: 1 == True, yet they are different values.
+    for k, column in enumerate(columns):
+        v = column[0]
         t = type(v)
-        if all(type(r[k]) is t and r[k] == v for r in rows):
+        one_type = set(map(type, column)) == {t}
+        if one_type and column.count(v) == n:
             params.append(v)
             exprs.append(f"?{len(params)}")
-        elif t is int and all(type(r[k]) is int and r[k] == v + i for i, r in enumerate(rows)):
+        elif one_type and t is int and column == tuple(range(v, v + n)):
             params.append(v)
             exprs.append(f"?{len(params)} + key")
         else:
             varying.append(k)
             exprs.append(None)
-    texts = [k for k in varying if all(type(r[k]) is str for r in rows)]
+    texts = [k for k in varying if set(map(type, columns[k])) == {str}]
     if texts:  # the last column of text only (the body, in items) drives json_each
         params.append(json.dumps([r[texts[-1]] for r in rows], ensure_ascii=False))
         exprs[texts[-1]] = "value"
