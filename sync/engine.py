@@ -252,6 +252,7 @@ class Engine:
         # the vault holds that very key.
         keys: dict[tuple[str, str, int], bytes] = {}
         helper: prepare_worker.Helper | None = None
+        helper_tried = False
         gc_thresholds: tuple[int, int, int] | None = None
         # Two threads: with the helper process, the page after the next is fetched while
         # the next one is being prepared (Prefetch.chain).
@@ -263,7 +264,8 @@ class Engine:
                 while True:
                     if resp.more and gc_thresholds is None:
                         gc_thresholds = _fewer_gc_passes()
-                    if resp.more and helper is None and self._helper_process:
+                    if resp.more and not helper_tried and self._helper_process:
+                        helper_tried = True  # once: a helper that cannot start is not retried
                         helper = prepare_worker.start_helper()
                     ahead = pending if pending is not None else Prefetch(
                         prefetch, functools.partial(self._fetch_raw, timeout=0), resp.cursor,

@@ -39,12 +39,16 @@ from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from crypto.certs import Certificate
-from crypto.envelope import Envelope, Header, open_verified_group
-from crypto.errors import CryptoError
-from store.errors import InvalidData
+from crypto.envelope import Header
 from store.models import NewItem
-from sync import content
-from sync.verify import MIN_BATCH, Prepared, PreparedPage, item_index_texts
+from sync.verify import (
+    MIN_BATCH,
+    Prepared,
+    PreparedPage,
+    item_index_texts,
+    make_item,
+    open_ahead,
+)
 from sync.wire import SyncResponse
 
 __all__ = ["Signers", "Answer", "signers_of", "prepare_targets", "adopt", "Helper", "start_helper",
@@ -61,8 +65,6 @@ Answer = tuple[int, tuple[str, str, str, str], Header, bytes, bytes,
                tuple[NewItem, tuple[str, str]] | None, str | None]
 
 
-
-
 def signers_of(certs: Mapping[str, Certificate]) -> Signers:
     return {d: (c.keys.sign_pk, c.user_id, c.display_name) for d, c in certs.items()}
 
@@ -71,7 +73,8 @@ def _targets_of(raw: bytes) -> list[tuple[int, Mapping[str, Any]]]:
     """``verify.group_targets`` of the page in ``raw``, read with ``json`` alone: the engine
     validates the page with its model, and an answer is adopted only for an envelope equal
     to the one it was made from, so the helper need not validate twice (the model costs
-    three times what parsing does). A page the model would refuse gets no answers."""
+    three times what parsing does). A page the model refuses is not applied at all, so
+    what is answered for it does not matter; one ``json`` cannot read gets no answers."""
     try:
         page = json.loads(raw)
         wires = [(i, it["envelope"]) for i, it in enumerate(page["items"])
@@ -121,29 +124,23 @@ def _share_strings(obj: object, shared: dict[str, str]) -> None:
 def _prepare(index: int, wire: dict[str, Any], signers: Signers,
              epoch_keys: Mapping[tuple[str, str, int], bytes],
              received_ms: int) -> Answer | None:
-    try:
-        env = Envelope.from_wire(wire)
-        h = env.header_unverified()
-        signer = signers.get(h.sender)
-        if signer is None or h.mode != "group":
-            return None
-        env.check_signature(signer[0])
-        key = epoch_keys.get((h.room, h.label, h.epoch))
-        if key is None:
-            return None
-        plain = open_verified_group(env, h, key, room=h.room, label=h.label)
-    except CryptoError:
+    def sign_pk_of(device: str) -> bytes | None:
+        signer = signers.get(device)
+        return None if signer is None else signer[0]
+
+    opened = open_ahead(wire, sign_pk_of, epoch_keys)
+    if opened is None:
+        return None
+    _, h, key, plain = opened
+    if key is None or plain is None:
+        return None  # not opened: nothing the engine could use without checking it again
+    sign_pk, user_id, display_name = signers[h.sender]
+    _, error, item = make_item(h, plain, user_id, display_name, received_ms)
+    if item is None and error is None:
         return None
     sent = (wire["h"], wire["n"], wire["c"], wire["s"])
-    try:
-        c = content.decode(plain, h.ctype)
-    except content.ContentError as exc:
-        return (index, sent, h, signer[0], key, None, str(exc))
-    try:
-        item = content.to_item(h, c, signer[1], signer[2], received_ms)
-    except InvalidData:
-        return None
-    return (index, sent, h, signer[0], key, (item, item_index_texts(item)), None)
+    return (index, sent, h, sign_pk, key,
+            None if item is None else (item, item_index_texts(item)), error)
 
 
 def adopt(resp: SyncResponse, answers: Sequence[Answer],

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crypto.certs import Certificate
 from crypto.envelope import Envelope, Header, open_verified_group
@@ -79,31 +79,62 @@ def prepare_one(wire: EnvelopeWire, certs: Certs, epoch_keys: EpochKeys,
                 received_ms: int) -> Prepared | None:
     """Decode, verify and (key permitting) open one group envelope; None if it is not a
     group envelope from a known device with a valid signature."""
+
+    def sign_pk_of(device: str) -> bytes | None:
+        cert = certs.get(device)
+        return None if cert is None else cert.keys.sign_pk
+
+    opened = open_ahead(wire_dict(wire), sign_pk_of, epoch_keys)
+    if opened is None:
+        return None
+    env, h, key, plain = opened
+    cert = certs[h.sender]
+    if key is None or plain is None:
+        # No key yet, or it does not open: the vault's thread opens it (and rejects it).
+        return Prepared(wire, env, h, cert)
+    c, error, item = make_item(h, plain, cert.user_id, cert.display_name, received_ms)
+    return Prepared(wire, env, h, cert, key, plain, c, error, item,
+                    None if item is None else item_index_texts(item))
+
+
+def open_ahead(wire: Mapping[str, Any], sign_pk_of: Callable[[str], bytes | None],
+               epoch_keys: EpochKeys
+               ) -> tuple[Envelope, Header, bytes | None, bytes | None] | None:
+    """What the prefetch thread and the helper process both do first: decode, check the
+    signature with the key ``sign_pk_of`` gives for the sender, and open with the epoch key
+    when there is one. (envelope, header, key, plaintext), the last two None when it could
+    not be opened; None if it is not a group envelope from a known device with a valid
+    signature."""
     try:
-        env = Envelope.from_wire(wire_dict(wire))
+        env = Envelope.from_wire(wire)
         h = env.header_unverified()
-        cert = certs.get(h.sender)
-        if cert is None or h.mode != "group":
+        sign_pk = sign_pk_of(h.sender)
+        if sign_pk is None or h.mode != "group":
             return None
-        env.check_signature(cert.keys.sign_pk)
+        env.check_signature(sign_pk)
     except CryptoError:
         return None
     key = epoch_keys.get((h.room, h.label, h.epoch))
     if key is None:
-        return Prepared(wire, env, h, cert)
+        return env, h, None, None
     try:
-        plain = open_verified_group(env, h, key, room=h.room, label=h.label)
+        return env, h, key, open_verified_group(env, h, key, room=h.room, label=h.label)
     except CryptoError:
-        return Prepared(wire, env, h, cert)  # the vault's thread opens it again and rejects it
+        return env, h, None, None
+
+
+def make_item(h: Header, plain: bytes, user_id: str, display_name: str, received_ms: int
+              ) -> tuple[content.Content | None, str | None, NewItem | None]:
+    """(content, why it was refused, item) of an opened envelope: the item is None when the
+    content was refused, or when it cannot be stored (made, and refused, again inline)."""
     try:
         c = content.decode(plain, h.ctype)
     except content.ContentError as exc:
-        return Prepared(wire, env, h, cert, key, plain, None, str(exc))
+        return None, str(exc), None
     try:
-        item = content.to_item(h, c, cert.user_id, cert.display_name, received_ms)
+        return c, None, content.to_item(h, c, user_id, display_name, received_ms)
     except InvalidData:
-        return Prepared(wire, env, h, cert, key, plain, c)  # made (and refused) again inline
-    return Prepared(wire, env, h, cert, key, plain, c, None, item, item_index_texts(item))
+        return c, None, None
 
 
 def group_targets(resp: SyncResponse) -> list[tuple[int, EnvelopeWire]]:

@@ -18,14 +18,22 @@ from store import items as store_items
 from store.textindex import index_text
 from sync import ingest, prepare_worker, verify
 from sync.wire import SyncResponse
-from tests.sync.test_prepared import LABEL, _forged, _page, _setup, _status, _wire
+from tests.sync.test_prepared import (
+    LABEL,
+    _batch,
+    _forged,
+    _numbered,
+    _page,
+    _setup,
+    _status,
+)
 
 
 def _targets(resp: SyncResponse) -> list[Any]:
-    return [(i, prepare_worker_wire(w)) for i, w in verify.group_targets(resp)]
+    return [(i, _wire_fields(w)) for i, w in verify.group_targets(resp)]
 
 
-def prepare_worker_wire(w: Any) -> dict[str, Any]:
+def _wire_fields(w: Any) -> dict[str, Any]:
     return {"h": w.h, "n": w.n, "c": w.c, "s": w.s}
 
 
@@ -49,9 +57,9 @@ def _answers_at(resp: SyncResponse, reader: Any, keys: dict[Any, bytes],
 
 def test_answers_give_what_the_thread_prepares(relay_world: Any) -> None:
     sender, reader, room, ek = _setup(relay_world)
-    wires = [_wire(sender, room, ek, 100 + i, f"ahead {i}") for i in range(60)]
+    wires = _batch(sender, room, ek, "ahead ")
     forged, _ = _forged(sender, room, ek, 500)
-    resp = _page(room, [(str(5000 + i), w) for i, (_, w) in enumerate(wires)] +
+    resp = _page(room, _numbered(wires) +
                  [("6000", forged)])
     keys = {(room, LABEL, ek.epoch): ek.key}
     received = reader.s.now_ms()
@@ -75,11 +83,11 @@ def test_refused_content_is_answered_with_its_reason(relay_world: Any) -> None:
     sender, reader, room, ek = _setup(relay_world)
     from crypto.envelope import new_header, seal_group
 
-    wires = [_wire(sender, room, ek, 100 + i, f"w{i}") for i in range(60)]
+    wires = _batch(sender, room, ek, "w")
     h = new_header(room=room, sender=sender.device_id, seq=900, label=LABEL, epoch=ek.epoch,
                    created=int(time.time() * 1000), ctype="renkei/message")
     bad = seal_group(h, json.dumps({"kind": "nonsense"}).encode(), ek.key, sender.s.keys)
-    resp = _page(room, [(str(5000 + i), w) for i, (_, w) in enumerate(wires)] +
+    resp = _page(room, _numbered(wires) +
                  [("6000", bad.to_wire())])
     keys = {(room, LABEL, ek.epoch): ek.key}
     adopted = prepare_worker.adopt(resp, _answers(resp, reader, keys), dict(reader.s.certs))
@@ -91,14 +99,14 @@ def test_refused_content_is_answered_with_its_reason(relay_world: Any) -> None:
 
 def test_an_answer_is_not_adopted_for_another_envelope(relay_world: Any) -> None:
     sender, reader, room, ek = _setup(relay_world)
-    wires = [_wire(sender, room, ek, 100 + i, f"w{i}") for i in range(60)]
-    resp = _page(room, [(str(5000 + i), w) for i, (_, w) in enumerate(wires)])
+    wires = _batch(sender, room, ek, "w")
+    resp = _page(room, _numbered(wires))
     keys = {(room, LABEL, ek.epoch): ek.key}
     answers = _answers(resp, reader, keys)
     # The engine's page has another envelope at index 3 (as if the helper had parsed other
     # bytes): that answer must not be adopted for it.
     tampered = dict(wires[3][1], c=b64e(b"\x00" * 40))
-    items = [(str(5000 + i), w) for i, (_, w) in enumerate(wires)]
+    items = _numbered(wires)
     items[3] = ("5003", tampered)
     other = _page(room, items)
     adopted = prepare_worker.adopt(other, answers, dict(reader.s.certs))
@@ -110,8 +118,8 @@ def test_an_answer_is_not_adopted_for_another_envelope(relay_world: Any) -> None
 def test_an_answer_checked_with_another_key_or_naming_another_user_is_dropped(
         relay_world: Any) -> None:
     sender, reader, room, ek = _setup(relay_world)
-    wires = [_wire(sender, room, ek, 100 + i, f"w{i}") for i in range(60)]
-    resp = _page(room, [(str(5000 + i), w) for i, (_, w) in enumerate(wires)])
+    wires = _batch(sender, room, ek, "w")
+    resp = _page(room, _numbered(wires))
     keys = {(room, LABEL, ek.epoch): ek.key}
     answers = _answers(resp, reader, keys)
     other_key = [(*a[:3], b"\x07" * 32, *a[4:]) for a in answers]
@@ -143,8 +151,8 @@ def _raw_page(relay_world: Any, n: int, prefix: str) -> tuple[Any, bytes, SyncRe
                                                              dict[Any, bytes]]:
     """A page of ``n`` group envelopes as the server sends it, parsed, and the key to it."""
     sender, reader, room, ek = _setup(relay_world)
-    wires = [_wire(sender, room, ek, 100 + i, f"{prefix}{i}") for i in range(n)]
-    raw = _page(room, [(str(5000 + i), w) for i, (_, w) in enumerate(wires)]).model_dump_json(
+    wires = _batch(sender, room, ek, prefix, n)
+    raw = _page(room, _numbered(wires)).model_dump_json(
         exclude_none=True).encode()
     return reader, raw, SyncResponse.model_validate_json(raw), {(room, LABEL, ek.epoch): ek.key}
 
@@ -187,8 +195,8 @@ def test_the_header_of_an_adopted_answer_binds_a_late_decode(relay_world: Any) -
     """Where the engine must decode an envelope the helper prepared (its certificate changed
     in between), the header every check was made on must be the envelope's own."""
     sender, reader, room, ek = _setup(relay_world)
-    wires = [_wire(sender, room, ek, 100 + i, f"h{i}") for i in range(60)]
-    resp = _page(room, [(str(5000 + i), w) for i, (_, w) in enumerate(wires)])
+    wires = _batch(sender, room, ek, "h")
+    resp = _page(room, _numbered(wires))
     keys = {(room, LABEL, ek.epoch): ek.key}
     answers = _answers(resp, reader, keys)
     # Swap the headers of two answers (each still bound to its own envelope's signature).

@@ -41,6 +41,23 @@ def _wire(sender: Any, room: str, ek: Any, seq: int, body: str) -> tuple[str, di
     return h.id_hex, seal_group(h, plain, ek.key, sender.s.keys).to_wire()
 
 
+def _batch(sender: Any, room: str, ek: Any, prefix: str,
+           n: int = 60) -> list[tuple[str, dict[str, Any]]]:
+    """``n`` genuine envelopes (id, wire form), bodies ``prefix`` + number, seq from 100."""
+    return [_wire(sender, room, ek, 100 + i, f"{prefix}{i}") for i in range(n)]
+
+
+def _numbered(wires: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+    """The wire forms at feed positions 5000, 5001, ..."""
+    return [(str(5000 + i), w) for i, (_, w) in enumerate(wires)]
+
+
+def _prepare(reader: Any, resp: SyncResponse, room: str, ek: Any) -> verify.PreparedPage:
+    """``resp`` prepared as the prefetch thread would, with the reader's certificates."""
+    return verify.prepare_page(resp, dict(reader.s.certs), {(room, LABEL, ek.epoch): ek.key},
+                               reader.s.now_ms)
+
+
 def _page(room: str, wires: list[tuple[str, dict[str, Any]]]) -> SyncResponse:
     return SyncResponse.model_validate({
         "cursor": "9000", "more": False,
@@ -66,10 +83,9 @@ def _status(reader: Any, item_id: str) -> str | None:
 
 def test_prepared_envelopes_are_stored_like_inline_ones(relay_world: Any) -> None:
     sender, reader, room, ek = _setup(relay_world)
-    wires = [_wire(sender, room, ek, 100 + i, f"ahead {i}") for i in range(60)]
-    resp = _page(room, [(str(5000 + i), w) for i, (_, w) in enumerate(wires)])
-    prepared = verify.prepare_page(resp, dict(reader.s.certs),
-                                   {(room, LABEL, ek.epoch): ek.key}, reader.s.now_ms)
+    wires = _batch(sender, room, ek, "ahead ")
+    resp = _page(room, _numbered(wires))
+    prepared = _prepare(reader, resp, room, ek)
     assert len(prepared) == 60 and all(pr.item is not None for pr in prepared.values())
     res = ingest.apply_sync(reader.s, resp, prepared=prepared)
     assert len(res.stored) == 60 and not res.rejected
@@ -79,14 +95,13 @@ def test_prepared_envelopes_are_stored_like_inline_ones(relay_world: Any) -> Non
 
 def test_a_repeated_position_cannot_borrow_a_verdict(relay_world: Any) -> None:
     sender, reader, room, ek = _setup(relay_world)
-    genuine = [_wire(sender, room, ek, 100 + i, f"g{i}") for i in range(60)]
+    genuine = _batch(sender, room, ek, "g")
     forged, _ = _forged(sender, room, ek, 500)
     forged_id = Envelope.from_wire(forged).header_unverified().id_hex
     # The forged envelope carries the same position as a genuine one that verified.
-    items = [(str(5000 + i), w) for i, (_, w) in enumerate(genuine)] + [("5000", forged)]
+    items = _numbered(genuine) + [("5000", forged)]
     resp = _page(room, items)
-    prepared = verify.prepare_page(resp, dict(reader.s.certs),
-                                   {(room, LABEL, ek.epoch): ek.key}, reader.s.now_ms)
+    prepared = _prepare(reader, resp, room, ek)
     assert len(prepared) == 60  # the forged one did not verify
     ingest.apply_sync(reader.s, resp, prepared=prepared)
     assert _status(reader, forged_id) == "rejected"
@@ -95,10 +110,10 @@ def test_a_repeated_position_cannot_borrow_a_verdict(relay_world: Any) -> None:
 
 def test_a_verdict_made_with_another_key_is_checked_again(relay_world: Any) -> None:
     sender, reader, room, ek = _setup(relay_world)
-    filler = [_wire(sender, room, ek, 100 + i, f"f{i}") for i in range(60)]
+    filler = _batch(sender, room, ek, "f")
     forged, mallory = _forged(sender, room, ek, 500)
     forged_id = Envelope.from_wire(forged).header_unverified().id_hex
-    resp = _page(room, [(str(5000 + i), w) for i, (_, w) in enumerate(filler)] +
+    resp = _page(room, _numbered(filler) +
                  [("6000", forged)])
     # A snapshot that (wrongly) pairs the sender's device id with mallory's key.
     real = reader.s.certs[sender.device_id]
@@ -115,10 +130,9 @@ def test_a_verdict_made_with_another_key_is_checked_again(relay_world: Any) -> N
 
 def test_an_opening_with_another_key_is_not_used(relay_world: Any) -> None:
     sender, reader, room, ek = _setup(relay_world)
-    wires = [_wire(sender, room, ek, 100 + i, f"true {i}") for i in range(60)]
-    resp = _page(room, [(str(5000 + i), w) for i, (_, w) in enumerate(wires)])
-    prepared = verify.prepare_page(resp, dict(reader.s.certs),
-                                   {(room, LABEL, ek.epoch): ek.key}, reader.s.now_ms)
+    wires = _batch(sender, room, ek, "true ")
+    resp = _page(room, _numbered(wires))
+    prepared = _prepare(reader, resp, room, ek)
     # Tamper with what was prepared: another key, another plaintext, another item.
     evil = content.Content(kind="message", body="substituted")
     for k, pr in list(prepared.items()):
@@ -132,10 +146,9 @@ def test_an_opening_with_another_key_is_not_used(relay_world: Any) -> None:
 
 def test_a_prepared_result_for_another_object_is_ignored(relay_world: Any) -> None:
     sender, reader, room, ek = _setup(relay_world)
-    wires = [_wire(sender, room, ek, 100 + i, f"w{i}") for i in range(60)]
-    resp = _page(room, [(str(5000 + i), w) for i, (_, w) in enumerate(wires)])
-    prepared = verify.prepare_page(resp, dict(reader.s.certs),
-                                   {(room, LABEL, ek.epoch): ek.key}, reader.s.now_ms)
+    wires = _batch(sender, room, ek, "w")
+    resp = _page(room, _numbered(wires))
+    prepared = _prepare(reader, resp, room, ek)
     # The same page parsed again: equal objects, but not the ones prepared.
     again = SyncResponse.model_validate_json(resp.model_dump_json())
     tampered = dict(wires[3][1], c=b64e(b"\x00" * 40))
