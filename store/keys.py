@@ -232,11 +232,13 @@ def list_epoch_keys(conn: Connection, room_id: str, label: str | None = None) ->
 
 def increment_messages_sent(conn: Connection, room_id: str, label: str, epoch: int) -> int:
     """Count one more message sent under an epoch key; returns the new count."""
-    row = conn.execute(
-        "UPDATE epoch_keys SET messages_sent = messages_sent + 1 "
-        "WHERE room_id = ? AND label = ? AND epoch = ? RETURNING messages_sent",
-        (room_id, label, epoch),
-    ).fetchone()
+    # UPDATE then SELECT, not RETURNING: see store.seqs.next_seq.
+    where = "WHERE room_id = ? AND label = ? AND epoch = ?"
+    with transaction(conn, savepoint=False):
+        conn.execute(f"UPDATE epoch_keys SET messages_sent = messages_sent + 1 {where}",
+                     (room_id, label, epoch))
+        row = conn.execute(f"SELECT messages_sent FROM epoch_keys {where}",
+                           (room_id, label, epoch)).fetchone()
     if row is None:
         raise InvalidData(f"no epoch key {epoch} for room {room_id}, label {label}")
     return int(row[0])

@@ -34,6 +34,18 @@ def record_seq(conn: Connection, scope: str, sender_device: str, seq: int) -> bo
     return bool(cur.rowcount)
 
 
+_SEEN_ONE = "SELECT 1 FROM seen_seqs WHERE scope = ? AND sender_device = ? AND seq = ?"
+_RECORD_ONE = ("INSERT INTO seen_seqs(scope, sender_device, seq) VALUES (?,?,?) "
+               "ON CONFLICT DO NOTHING")
+# A join driven by the numbers, not "seq IN (SELECT ...)": that form builds a temporary index
+# of the numbers, whose allocations are each locked and wiped under memory security (~9 of
+# them, ~0.13 ms for one number, measured).
+_SEEN_MANY = ("SELECT s.seq FROM json_each(?3) AS j CROSS JOIN seen_seqs AS s "
+              "WHERE s.scope = ?1 AND s.sender_device = ?2 AND s.seq = j.value")
+_RECORD_MANY = ("INSERT INTO seen_seqs(scope, sender_device, seq) "
+                "SELECT ?, ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING")
+
+
 def record_seqs(conn: Connection, rows: Iterable[tuple[str, str, int]], *,
                 savepoint: bool = True) -> list[bool]:
     """:func:`record_seq` for a batch of (scope, sender device, seq): one result per row, in
@@ -49,21 +61,17 @@ def record_seqs(conn: Connection, rows: Iterable[tuple[str, str, int]], *,
     seen: set[tuple[str, str, int]] = set()
     with transaction(conn, savepoint=savepoint):
         for (scope, sender), numbers in groups.items():
+            if len(numbers) == 1:  # live sync: plain statements cost least
+                (only,) = numbers
+                if conn.execute(_SEEN_ONE, (scope, sender, only)).fetchone() is not None:
+                    seen.add((scope, sender, only))
+                conn.execute(_RECORD_ONE, (scope, sender, only))
+                continue
             wanted = json.dumps(sorted(numbers))
-            seen.update(
-                (scope, sender, int(row[0]))
-                for row in conn.execute(
-                    "SELECT seq FROM seen_seqs WHERE scope = ? AND sender_device = ? "
-                    "AND seq IN (SELECT value FROM json_each(?))",
-                    (scope, sender, wanted),
-                )
-            )
+            seen.update((scope, sender, int(row[0]))
+                        for row in conn.execute(_SEEN_MANY, (scope, sender, wanted)))
             # Integers from json_each cost no allocation per row, unlike text.
-            conn.execute(
-                "INSERT INTO seen_seqs(scope, sender_device, seq) "
-                "SELECT ?, ?, value FROM json_each(?) WHERE true ON CONFLICT DO NOTHING",
-                (scope, sender, wanted),
-            )
+            conn.execute(_RECORD_MANY, (scope, sender, wanted))
     fresh = []
     for key in batch:
         fresh.append(key not in seen)
@@ -112,11 +120,14 @@ def list_gaps(conn: Connection, scope: str, *, first_seq: int | None = None) -> 
 
 def next_seq(conn: Connection, scope: str) -> int:
     """Our next outgoing sequence number in ``scope`` (1, 2, 3, …); atomic, never reused."""
-    row = conn.execute(
-        "INSERT INTO own_seqs(scope, last) VALUES (?, 1) "
-        "ON CONFLICT(scope) DO UPDATE SET last = last + 1 RETURNING last",
-        (scope,),
-    ).fetchone()
+    # Not one upsert with RETURNING: RETURNING gathers its rows in a temporary table, whose
+    # allocations are each locked and wiped under memory security (~17 of them, ~0.13 ms
+    # here, measured). Three plain statements in one transaction cost a tenth of that.
+    with transaction(conn, savepoint=False):
+        if not conn.execute("UPDATE own_seqs SET last = last + 1 WHERE scope = ?",
+                            (scope,)).rowcount:
+            conn.execute("INSERT INTO own_seqs(scope, last) VALUES (?, 1)", (scope,))
+        row = conn.execute("SELECT last FROM own_seqs WHERE scope = ?", (scope,)).fetchone()
     return int(row[0])
 
 

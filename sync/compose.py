@@ -251,8 +251,11 @@ def _finish(session: Session, env: Envelope, c: content.Content) -> str:
     _enqueue(session, Outgoing("env:" + h.id_hex, "envelope", "/v1/envelopes",
                                {"envelope": env.to_wire()}))
     seqs.record_seq(session.conn, seq_scope(h), h.sender, h.seq)
-    store_items.insert_item(session.conn, content.to_item(
-        h, c, session.user_id, session.cert.display_name, session.now_ms()))
+    # Part of the caller's transaction, not a savepoint of its own: under memory security a
+    # savepoint copies every page it touches into locked memory (~0.4 ms here, measured),
+    # and any error undoes the whole of what is being sent anyway.
+    store_items.insert_items(session.conn, [content.to_item(
+        h, c, session.user_id, session.cert.display_name, session.now_ms())], savepoint=False)
     return h.id_hex
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from store import items as si
 from store import search, seqs
+from store.errors import InvalidData
 from store.models import NewItem
 from store.vault import Connection, transaction
 
@@ -92,3 +95,44 @@ def test_any_text_round_trips_through_the_batch(vault: Connection, item: Any) ->
     si.insert_items(vault, batch)
     _stored_as_given(vault, batch)
     assert len(search.search(vault, "攻撃", limit=10)) == 1
+
+
+def _smuggled(item: Any, **bad: Any) -> NewItem:
+    """A NewItem carrying values its own checks refuse, as a bug elsewhere might."""
+    it = item()
+    for name, value in bad.items():
+        object.__setattr__(it, name, value)
+    return it
+
+
+def test_the_vaults_constraints_still_refuse_a_row_and_undo_the_batch(vault: Connection,
+                                                                      item: Any) -> None:
+    # Inserts skip refused rows (OR IGNORE, cheaper under memory security); the count of
+    # rows written must turn that back into an error that stores nothing.
+    for size in (1, 3, si.SMALL_BATCH + 5):
+        for bad in ({"kind": "email"}, {"status": "maybe"}):
+            good = [item() for _ in range(size - 1)]
+            batch = [*good[: size // 2], _smuggled(item, **bad), *good[size // 2:]]
+            with pytest.raises(InvalidData, match="refused by the vault's constraints"):
+                si.insert_items(vault, batch)
+            assert all(si.get_item(vault, it.item_id) is None for it in batch), (size, bad)
+    # Inside the caller's transaction without a savepoint, the caller's rollback undoes it.
+    first = item()
+    with pytest.raises(InvalidData), transaction(vault):
+        si.insert_items(vault, [first], savepoint=False)
+        si.insert_items(vault, [_smuggled(item, kind="email")], savepoint=False)
+    assert si.get_item(vault, first.item_id) is None
+    assert si.count_items(vault, "room-a") == 0
+
+
+def test_one_number_and_many_numbers_record_alike(vault: Connection) -> None:
+    # One number per (scope, sender) takes plain statements, several a json_each join.
+    seqs.record_seqs(vault, [("s", "d1", 5), ("s", "d2", 7), ("s", "d2", 8)])
+    got = seqs.record_seqs(vault, [("s", "d1", 5), ("s", "d1", 6), ("s", "d2", 8),
+                                   ("s", "d2", 9), ("s", "d3", 1), ("s", "d3", 1)])
+    assert got == [False, True, False, True, True, False]
+    assert seqs.record_seqs(vault, [("s", "d1", 6)]) == [False]
+    assert seqs.record_seqs(vault, [("s", "d4", 1)]) == [True]
+    assert [seqs.seq_seen(vault, "s", d, n) for d, n in
+            (("d1", 5), ("d1", 6), ("d2", 7), ("d2", 9), ("d3", 1), ("d4", 1), ("d4", 2))] == \
+        [True] * 6 + [False]
