@@ -16,12 +16,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from crypto.certs import Certificate
 from server.api.common import ERRORS, Who, core_of, json_text
 from server.core import Caller, Core
 from server.delivery import query_scopes, render, visible, wake_scopes
 from server.errors import ApiError, bad_request
 from server.hub import Waiter
 from server.storage import feed as q
+from server.storage.feed import FeedRow
 from sync.wire import MAX_SYNC_ITEMS, MAX_TIMEOUT_S, SyncResponse
 
 router = APIRouter()
@@ -34,16 +36,11 @@ def _answer(cursor: int, items: list[str], more: bool) -> str:
     return f'{{"cursor":"{cursor}","items":[{",".join(items)}],"more":{flag}}}'
 
 
-async def _page(core: Core, who: Caller, cursor: int) -> tuple[list[str], int, bool]:
-    state = core.state
-    cert = core.device(who.device_id).cert  # refuses a device revoked meanwhile
-    upto = state.applied_pos  # read with the scopes, before any await: see module doc
-    scopes = query_scopes(state, cert)
-    rows = None if core.pg else core.recent.scan(scopes, cursor, upto, MAX_SYNC_ITEMS)
-    if rows is None:
-        rows = await core.db.run(q.scan, scopes, cursor, upto, MAX_SYNC_ITEMS)
+def _select(core: Core, cert: Certificate, cursor: int, upto: int, rows: list[FeedRow]
+            ) -> tuple[list[str], int, bool]:
     if not rows:
         return [], max(cursor, upto), False
+    state = core.state
     items: list[str] = []
     size = 0
     last = cursor
@@ -56,6 +53,23 @@ async def _page(core: Core, who: Caller, cursor: int) -> tuple[list[str], int, b
             if size > BYTE_BUDGET:
                 return items, last, True
     return items, last, len(rows) >= MAX_SYNC_ITEMS
+
+
+def _page_now(core: Core, cert: Certificate, cursor: int) -> tuple[list[str], int, bool] | None:
+    """The page from the rows held in memory (SQLite), or None when they do not cover it."""
+    state = core.state
+    upto = state.applied_pos  # read with the scopes: see module doc
+    rows = core.recent.scan(query_scopes(state, cert), cursor, upto, MAX_SYNC_ITEMS)
+    return None if rows is None else _select(core, cert, cursor, upto, rows)
+
+
+async def _page(core: Core, who: Caller, cursor: int) -> tuple[list[str], int, bool]:
+    state = core.state
+    cert = core.device(who.device_id).cert  # refuses a device revoked meanwhile
+    upto = state.applied_pos  # read with the scopes, before any await: see module doc
+    scopes = query_scopes(state, cert)
+    rows = await core.db.run(q.scan, scopes, cursor, upto, MAX_SYNC_ITEMS)
+    return _select(core, cert, cursor, upto, rows)
 
 
 SINCE_RE = re.compile(r"^[0-9]{1,19}$")
@@ -94,10 +108,19 @@ async def long_poll(core: Core, who: Caller, cursor: int, timeout: int,
     empty_pages = 0
     try:
         while True:
-            cert = core.device(who.device_id).cert
-            waiter = core.hub.register(who.device_id, wake_scopes(core.state, cert))
+            cert = core.device(who.device_id).cert  # refuses a device revoked meanwhile
+            # A page served from memory is read without an await, so nothing can be
+            # published between reading it and registering: a poll with something to answer
+            # (each of a room's polls woken by a post) never registers. A page read from
+            # the database is read after registering, so a row committed meanwhile wakes it.
+            page = None if core.pg else _page_now(core, cert, cursor)
+            waiter: Waiter | None = None
+            if page is None or not (page[0] or page[2]):
+                waiter = core.hub.register(who.device_id, wake_scopes(core.state, cert))
             try:
-                items, cursor, more = await _page(core, who, cursor)
+                if page is None:
+                    page = await _page(core, who, cursor)
+                items, cursor, more = page
                 if items:
                     return _answer(cursor, items, more)
                 if more:
@@ -105,6 +128,7 @@ async def long_poll(core: Core, who: Caller, cursor: int, timeout: int,
                     if empty_pages < MAX_EMPTY_PAGES:
                         continue
                     return _answer(cursor, [], True)
+                assert waiter is not None
                 remaining = deadline - loop.time()
                 if remaining <= 0 or core.closing.is_set():
                     return _answer(cursor, [], False)
@@ -124,7 +148,8 @@ async def long_poll(core: Core, who: Caller, cursor: int, timeout: int,
                 if core.closing.is_set():
                     return _answer(cursor, [], False)
             finally:
-                core.hub.unregister(waiter)
+                if waiter is not None:
+                    core.hub.unregister(waiter)
     finally:
         if gone is not None and not gone.done():
             # Not awaited: that would hold the answer back one turn of the loop, and a post
