@@ -8,6 +8,7 @@ both signatures on the signature thread (``server.offload``).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
@@ -106,6 +107,11 @@ async def answer(handler: Handler, core: Core, scope: Scope, receive: Receive, s
         out = await handler(core, scope, receive, await _read(receive, limit))
         if out is not None:
             await send_json(send, 200, out)
+            if handler is get_sync:
+                # A post wakes every long-poll of its room in one turn of the loop, and each
+                # waits for those answered before it: finishing this request (returning
+                # through the ASGI stack, ending its task) can wait until all are answered.
+                await asyncio.sleep(0)
     except ApiError as exc:
         await send_json(send, exc.status, json.dumps(
             {"error": exc.code, "message": exc.message}).encode())
