@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from server.config import Limits, ServerConfig, load_authority, load_policy
 from server.errors import ConfigError
@@ -101,8 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     # young generation less often (same thresholds as a client's long catch-up).
     gc.freeze()
     gc.set_threshold(*SERVER_GC_THRESHOLDS)
+    http: Any = args.http
+    if http != "h11":
+        from server.onewrite import OneWriteHttpToolsProtocol
+
+        http = OneWriteHttpToolsProtocol  # httptools, one write per response
     uvicorn.run(app, host=config.host, port=config.port, log_level=args.log_level,
-                access_log=args.access_log, lifespan="on", loop=args.loop, http=args.http,
+                access_log=args.access_log, lifespan="on", loop=args.loop, http=http,
                 timeout_graceful_shutdown=3, backlog=4096)
     return 0
 
