@@ -231,10 +231,36 @@ def _apply_v3(conn: Conn) -> None:
     _run(conn, _V3)
 
 
+# v4: seen sequence numbers as runs (store.seqs), one row per contiguous range instead of
+# one per number; the rows are converted in one statement (gaps and islands).
+_V4 = [
+    """CREATE TABLE seen_runs (
+        scope         TEXT NOT NULL,
+        sender_device TEXT NOT NULL,
+        lo            INTEGER NOT NULL,
+        hi            INTEGER NOT NULL,
+        PRIMARY KEY (scope, sender_device, lo)
+    ) WITHOUT ROWID""",
+    """INSERT INTO seen_runs(scope, sender_device, lo, hi)
+       SELECT scope, sender_device, min(seq), max(seq) FROM (
+           SELECT scope, sender_device, seq,
+                  seq - row_number() OVER (PARTITION BY scope, sender_device ORDER BY seq)
+                  AS island
+           FROM seen_seqs)
+       GROUP BY scope, sender_device, island""",
+    "DROP TABLE seen_seqs",
+]
+
+
+def _apply_v4(conn: Conn) -> None:
+    _run(conn, _V4)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "base tables", _apply_v1),
     Migration(2, "full-text search (CJK bigrams) and hash-chained audit log", _apply_v2),
     Migration(3, "cheaper item CHECK constraints; index of replies", _apply_v3),
+    Migration(4, "seen sequence numbers kept as runs", _apply_v4),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

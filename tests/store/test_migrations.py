@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 
-from store import audit, kv, migrations
+from store import audit, kv, migrations, seqs
 from store.errors import StoreError
 from store.items import (
     ITEM_COLUMNS,
@@ -20,7 +20,7 @@ from store.items import (
     list_items,
     list_replies,
 )
-from store.models import NewItem
+from store.models import NewItem, SeqGap
 from store.search import search
 from store.textindex import index_text
 from store.vault import close_vault, open_vault
@@ -69,7 +69,7 @@ def test_v1_vault_upgrades_with_data(tmp_path: Path, key: bytes, item: object) -
     _build_v1(path, key)
 
     conn = open_vault(path, key)
-    assert migrations.schema_version(conn) == migrations.LATEST_VERSION == 3
+    assert migrations.schema_version(conn) == migrations.LATEST_VERSION == 4
     # data survived
     assert count_items(conn, "room-a") == 3
     assert [i.item_id for i in list_items(conn, "room-a", 0, 10)] == ["old-1", "old-2", "old-3"]
@@ -140,7 +140,7 @@ def test_v2_vault_upgrades_to_v3_with_data(tmp_path: Path, key: bytes) -> None:
     path = tmp_path / "v2.db"
     _build_v2(path, key)
     conn = open_vault(path, key)
-    assert migrations.schema_version(conn) == 3
+    assert migrations.schema_version(conn) == migrations.LATEST_VERSION
     # The CHECK constraints are comparisons now, and they still hold.
     sql = _items_sql(conn)
     assert " IN " not in sql.upper() and "kind = 'ack'" in sql and "status = 'rejected'" in sql
@@ -174,9 +174,42 @@ def test_v2_vault_upgrades_to_v3_with_data(tmp_path: Path, key: bytes) -> None:
     close_vault(conn)
     # Reopening (a fresh schema read from the file) keeps the rewritten constraints.
     conn = open_vault(path, key)
-    assert _items_sql(conn) == sql and migrations.migrate(conn) == 3
+    assert _items_sql(conn) == sql and migrations.migrate(conn) == migrations.LATEST_VERSION
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     close_vault(conn)
+
+
+SEEN_V3 = [("room-a", "dev-1", n) for n in (*range(1, 6), 7, *range(10, 13))] + [
+    ("room-a", "dev-2", 4), ("room-b", "dev-1", 1), ("room-b", "dev-1", 2)]
+
+
+def test_v3_seen_numbers_become_runs_with_the_same_answers(tmp_path: Path, key: bytes) -> None:
+    conn = _raw(tmp_path / "v3.db", key)
+    assert migrations.migrate(conn, target=3) == 3
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO seen_seqs(scope, sender_device, seq) VALUES (?,?,?)",
+                     SEEN_V3)
+    conn.execute("COMMIT")
+    assert migrations.migrate(conn) == 4
+    assert sorted(conn.execute("SELECT scope, sender_device, lo, hi FROM seen_runs")) == [
+        ("room-a", "dev-1", 1, 5), ("room-a", "dev-1", 7, 7), ("room-a", "dev-1", 10, 12),
+        ("room-a", "dev-2", 4, 4), ("room-b", "dev-1", 1, 2)]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type='table'")}
+    assert "seen_seqs" not in tables
+    for scope, sender, n in SEEN_V3:
+        assert seqs.seq_seen(conn, scope, sender, n)
+    assert not seqs.seq_seen(conn, "room-a", "dev-1", 6)
+    assert seqs.list_gaps(conn, "room-a", first_seq=1) == [
+        SeqGap("room-a", "dev-1", 6, 6), SeqGap("room-a", "dev-1", 8, 9),
+        SeqGap("room-a", "dev-2", 1, 3)]
+    assert seqs.highest_seq(conn, "room-a", "dev-1") == 12
+    # Recording goes on from the runs: 6 fills a gap, 13 extends, 5 is a replay.
+    assert seqs.record_seqs(conn, [("room-a", "dev-1", n) for n in (6, 13, 5)]) == [
+        True, True, False]
+    assert sorted(conn.execute("SELECT lo, hi FROM seen_runs WHERE scope = 'room-a' AND "
+                               "sender_device = 'dev-1'")) == [(1, 7), (10, 13)]
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
 
 
 def test_v3_refuses_an_items_table_it_does_not_recognise(tmp_path: Path, key: bytes) -> None:

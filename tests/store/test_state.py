@@ -4,13 +4,17 @@ cursors and settings."""
 from __future__ import annotations
 
 import hashlib
+import secrets
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from store import keys, kv, outbox, rooms, seqs
 from store.errors import IntegrityError, InvalidData
 from store.items import insert_items
+from store.models import SeqGap
 
 
 def test_rooms_and_unread_counts(vault: Any, item: Any) -> None:
@@ -225,3 +229,44 @@ def test_settings_by_prefix(vault: Any) -> None:
                                                             "pending:room|L|1|b": "1"}
     assert kv.list_settings(vault, None) == kv.list_settings(vault, "") == kv.list_settings(
         vault) and len(kv.list_settings(vault)) == len(names)
+
+
+_numbers = st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=25)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batches=st.lists(st.tuples(st.sampled_from(["d1", "d2"]), _numbers), min_size=1,
+                        max_size=8))
+def test_seen_runs_answer_as_a_set_of_numbers_would(vault: Any, batches: Any) -> None:
+    # Seen numbers are stored as runs; every answer must be what a plain set gives.
+    scope = "runs-" + secrets.token_hex(4)
+    model: dict[str, set[int]] = {"d1": set(), "d2": set()}
+    for sender, numbers in batches:
+        got = seqs.record_seqs(vault, [(scope, sender, n) for n in numbers])
+        want = []
+        for n in numbers:
+            want.append(n not in model[sender])
+            model[sender].add(n)
+        assert got == want
+    for sender, seen in model.items():
+        runs = [(int(a), int(b)) for a, b in vault.execute(
+            "SELECT lo, hi FROM seen_runs WHERE scope = ? AND sender_device = ? ORDER BY lo",
+            (scope, sender))]
+        apart = zip(runs, runs[1:], strict=False)
+        assert all(b + 1 < a2 for (_, b), (a2, _) in apart), runs
+        assert {n for a, b in runs for n in range(a, b + 1)} == seen
+        assert [n for n in range(-1, 63) if seqs.seq_seen(vault, scope, sender, n)] == \
+            sorted(seen)
+        assert seqs.highest_seq(vault, scope, sender) == (max(seen) if seen else None)
+    for first in (None, 0, 5):
+        want_gaps = []
+        for sender in ("d1", "d2"):
+            seen = sorted(model[sender])
+            if not seen:
+                continue
+            if first is not None and seen[0] > first:
+                want_gaps.append(SeqGap(scope, sender, first, seen[0] - 1))
+            want_gaps += [SeqGap(scope, sender, a + 1, b - 1)
+                          for a, b in zip(seen, seen[1:], strict=False) if b > a + 1]
+        assert seqs.list_gaps(vault, scope, first_seq=first) == want_gaps
