@@ -78,6 +78,18 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
 SERVER_GC_THRESHOLDS = (100_000, 50, 100)
 
 
+def http_protocol(choice: str) -> Any:
+    """What uvicorn is given for ``--http``: httptools with one write per response
+    (``server.onewrite``) unless h11 is asked for or httptools is missing."""
+    if choice == "h11":
+        return choice
+    try:
+        from server.onewrite import OneWriteHttpToolsProtocol
+    except ImportError:  # no httptools here: uvicorn's own choice ("auto" means h11)
+        return choice
+    return OneWriteHttpToolsProtocol
+
+
 def main(argv: list[str] | None = None) -> int:
     # Signature checks run on their own thread (server.offload); with the default 5 ms
     # switch interval that thread waits behind a busy event loop for the GIL, and both
@@ -102,11 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     # young generation less often (same thresholds as a client's long catch-up).
     gc.freeze()
     gc.set_threshold(*SERVER_GC_THRESHOLDS)
-    http: Any = args.http
-    if http != "h11":
-        from server.onewrite import OneWriteHttpToolsProtocol
-
-        http = OneWriteHttpToolsProtocol  # httptools, one write per response
+    http = http_protocol(args.http)
     uvicorn.run(app, host=config.host, port=config.port, log_level=args.log_level,
                 access_log=args.access_log, lifespan="on", loop=args.loop, http=http,
                 timeout_graceful_shutdown=3, backlog=4096)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from server.onewrite import HeadHoldingTransport
 from server.runner import start_process
@@ -107,3 +109,16 @@ def test_the_server_process_answers_over_one_write_transport(tmp_path: Path,
             assert c.get("/v1/authority").content == world.public.to_bytes()
     finally:
         srv.stop()
+
+
+def test_the_cli_uses_it_unless_h11_is_asked_for_or_httptools_is_missing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.cli import http_protocol
+    from server.onewrite import OneWriteHttpToolsProtocol
+
+    assert http_protocol("auto") is OneWriteHttpToolsProtocol
+    assert http_protocol("httptools") is OneWriteHttpToolsProtocol
+    assert http_protocol("h11") == "h11"
+    monkeypatch.setitem(sys.modules, "server.onewrite", None)  # importing it now fails
+    assert http_protocol("auto") == "auto"
+    assert http_protocol("httptools") == "httptools"
