@@ -3,8 +3,9 @@
 uvicorn's httptools protocol writes a response's status line and headers as soon as the app
 starts the response, and its body as a second write. On loopback each write is a send() that
 also wakes the reader, and a post to a big room answers every member's long-poll in one turn
-of the event loop, so each answer waits for the writes of those before it. uvicorn's send
-measured ~25 µs per call in the latency benchmark's fan-out (two per answer).
+of the event loop, so each answer waits for the writes of those before it. ``strace -c`` over
+8 s of the latency benchmark: 8,160 writes taking 55 ms with two per response, 4,080 taking
+26 ms with one.
 
 The transport handed to uvicorn holds a write that is exactly a response head (status line
 through the blank line) and sends it with the next write: the body, in the same step. Nothing

@@ -56,7 +56,7 @@ _REPLACE = (
     "thread_id=?, reply_to=?, status=?, reject_reason=? WHERE pos=?"
 )
 # The ids as a JSON array, not through renkei_row (see _batch_statement); a join driven by
-# them, not "item_id IN (SELECT ...)", which builds a temporary index (store.seqs).
+# them, not "item_id IN (SELECT ...)", which builds a temporary index (ADR 0008).
 _KNOWN = (
     "SELECT i.item_id, i.pos, i.status FROM json_each(?) AS j CROSS JOIN items AS i "
     "WHERE i.item_id = j.value"
@@ -187,7 +187,7 @@ def insert_items(conn: Connection, items: Iterable[NewItem], *,
                     written = conn.execute(
                         sql, [numbers if p is _ROW_NUMBERS else p for p in params]).rowcount
             if rows and verb is _INSERT_VERB:
-                _check_written(written, inserts)
+                _check_written(written, rows)
         return results
 
 

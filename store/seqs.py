@@ -63,11 +63,6 @@ def _record_group(conn: Connection, scope: str, sender: str, numbers: list[int])
     old = [(int(a), int(b)) for a, b in conn.execute(_AROUND, (scope, sender, lo, hi + 1))]
     if old and old[0][0] < lo and old[0][1] < lo - 1:
         del old[0]
-    fresh_runs = _runs(numbers)
-    if not old:
-        for a, b in fresh_runs:
-            conn.execute(_INSERT, (scope, sender, a, b))
-        return set()
     seen: set[int] = set()
     i = 0
     for n in numbers:
@@ -78,7 +73,7 @@ def _record_group(conn: Connection, scope: str, sender: str, numbers: list[int])
         if old[i][0] <= n:
             seen.add(n)
     merged: list[list[int]] = []
-    for a, b in sorted([*([a, b] for a, b in old), *fresh_runs]):
+    for a, b in sorted([*([a, b] for a, b in old), *_runs(numbers)]):
         if merged and a <= merged[-1][1] + 1:
             merged[-1][1] = max(merged[-1][1], b)
         else:
